@@ -1,0 +1,94 @@
+"""The Django admin: users and devices, behind both sign-in factors."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.models import Group
+from django.contrib.auth.views import redirect_to_login
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminSite
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import User
+
+
+class SiteAdmin(OTPAdminSite):
+    """The admin site, open only to staff whose session passed the code step.
+
+    Its own login page would be a password-only form, so it sends people to
+    the site's two-step sign-in instead and returns them to the admin after.
+    """
+
+    site_header = _("twofactor_site administration")
+    site_title = _("twofactor_site admin")
+    index_title = _("Data")
+
+    def login(self, request, extra_context=None):
+        next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
+        return redirect_to_login(next_url, reverse("accounts:login"))
+
+
+site = SiteAdmin(name="admin")
+
+
+class AccountChangeForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
+class AccountCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "email", "full_name", "role")
+
+
+@admin.register(User, site=site)
+class UserAdmin(DjangoUserAdmin):
+    form = AccountChangeForm
+    add_form = AccountCreationForm
+    list_display = ("username", "email", "full_name", "role", "is_active", "is_staff", "last_login")
+    list_filter = ("role", "is_active", "is_staff", "is_superuser")
+    search_fields = ("username", "email", "full_name")
+    ordering = ("username",)
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("full_name", "email")}),
+        (
+            _("Permissions"),
+            {
+                "fields": (
+                    "role",
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
+        ),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": (
+                    "username",
+                    "email",
+                    "full_name",
+                    "role",
+                    "usable_password",
+                    "password1",
+                    "password2",
+                ),
+            },
+        ),
+    )
+
+
+site.register(Group, admin.ModelAdmin)
+site.register(TOTPDevice, TOTPDeviceAdmin)

@@ -1,0 +1,30 @@
+"""Facts about the client behind a request, for logs and audit records."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+MAX_USER_AGENT_LENGTH = 300
+
+
+def client_address(request: HttpRequest) -> str:
+    """Return the client's IP address.
+
+    SECURITY: X-Forwarded-For is trusted only for as many hops as there are
+    proxies in front of the site (``TRUSTED_PROXY_COUNT``). Each proxy appends
+    the address it saw, so the client is the entry that many places from the
+    right; anything further left was written by the client and may be forged.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    proxies = settings.TRUSTED_PROXY_COUNT
+    if proxies == 0:
+        return remote
+
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if len(hops) < proxies:
+        return remote
+    return hops[-proxies]
+
+
+def user_agent(request: HttpRequest) -> str:
+    return request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT_LENGTH]

@@ -1,0 +1,60 @@
+"""Creating user accounts, shared by the web form, first-admin setup and commands."""
+
+import logging
+
+from django.db import transaction
+
+from accounts.models import Role, User
+
+logger = logging.getLogger(__name__)
+
+
+@transaction.atomic
+def create_user(
+    *,
+    username: str,
+    email: str,
+    password: str | None,
+    full_name: str = "",
+    role: str = Role.USER,
+    created_by: User | None = None,
+    client: str = "",
+) -> User:
+    """Create and return an active user with the given password.
+
+    A ``password`` of None leaves the account without a usable password.
+    Uniqueness of username and email regardless of case is enforced by the
+    database constraints, which raise ``IntegrityError`` on a duplicate.
+    """
+    user = User(username=username, email=email, full_name=full_name, role=role)
+    user.email = User.objects.normalize_email(email)
+    if password is None:
+        user.set_unusable_password()
+    else:
+        user.set_password(password)
+    user.save()
+
+    logger.info(
+        "Created user %s with role %s (by user %s from %s).",
+        user.pk,
+        user.role,
+        created_by.pk if created_by else None,
+        client or None,
+    )
+    return user
+
+
+@transaction.atomic
+def create_first_admin(*, username: str, email: str, password: str, full_name: str = "") -> User:
+    """Create the first admin: role admin, staff and superuser."""
+    user = create_user(
+        username=username,
+        email=email,
+        password=password,
+        full_name=full_name,
+        role=Role.ADMIN,
+    )
+    user.is_staff = True
+    user.is_superuser = True
+    user.save(update_fields=["is_staff", "is_superuser"])
+    return user

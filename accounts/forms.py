@@ -1,0 +1,131 @@
+"""Forms: validation of input, with errors attached to the field at fault."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, UsernameField
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Role, User
+from accounts.validators import reject_control_characters
+from accounts.verification import normalize_code
+
+# Long enough for any passphrase, short enough that hashing stays cheap.
+MAX_PASSWORD_LENGTH = 1024
+
+
+class PasswordStepForm(AuthenticationForm):
+    """The first sign-in step: username and password.
+
+    The error for an unknown user, a wrong password and an inactive account
+    is the same message, so the form does not reveal which accounts exist.
+    """
+
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=MAX_PASSWORD_LENGTH,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class CodeForm(forms.Form):
+    """A six-digit code from the authenticator app."""
+
+    error_messages = {
+        "invalid_code": _(
+            "Enter the 6-digit code from your authenticator app, digits 0 to 9 only."
+        ),
+    }
+
+    code = forms.CharField(
+        label=_("Code from your authenticator app"),
+        strip=True,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "size": 8,
+            }
+        ),
+        help_text=_("Six digits; spaces are ignored."),
+    )
+
+    def clean_code(self) -> str:
+        raw = self.cleaned_data["code"]
+        code = normalize_code(raw)
+        if code is None:
+            raise forms.ValidationError(self.error_messages["invalid_code"], code="invalid_code")
+        return code
+
+
+class UniqueIgnoringCaseMixin:
+    """Field errors for a username or email already taken in any letter case."""
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data.get("username", "")
+        taken = User.objects.with_username(username).exclude(pk=self.instance.pk)
+        if username and taken.exists():
+            raise forms.ValidationError(
+                _("A user with that username already exists."), code="unique_username"
+            )
+        return username
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data.get("email", ""))
+        taken = User.objects.with_email(email).exclude(pk=self.instance.pk)
+        if email and taken.exists():
+            raise forms.ValidationError(
+                _("A user with that email address already exists."), code="unique_email"
+            )
+        return email
+
+
+class ProfileForm(UniqueIgnoringCaseMixin, forms.ModelForm):
+    """The fields a user may change on their own profile, and nothing else."""
+
+    class Meta:
+        model = User
+        fields = ["full_name", "email"]
+        widgets = {
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].validators.append(reject_control_characters)
+
+
+class UserCreateForm(UniqueIgnoringCaseMixin, BaseUserCreationForm):
+    """An admin's form for a new account, named as the old API's schema."""
+
+    class Meta:
+        model = User
+        fields = ["username", "email", "full_name", "role"]
+        field_classes = {"username": UsernameField}
+        widgets = {
+            "username": forms.TextInput(attrs={"autocomplete": "off"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "off"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].validators.append(reject_control_characters)
+        if "role" in self.fields:
+            self.fields["role"].initial = Role.USER
+        for name in ("password1", "password2"):
+            self.fields[name].validators.append(MaxLengthValidator(MAX_PASSWORD_LENGTH))
+
+
+class FirstAdminForm(UserCreateForm):
+    """The first admin's own details; the role is always admin."""
+
+    class Meta(UserCreateForm.Meta):
+        fields = ["username", "email", "full_name"]
+        widgets = {
+            "username": forms.TextInput(attrs={"autocomplete": "username"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+            "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
+        }

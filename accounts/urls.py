@@ -1,0 +1,13 @@
+from django.urls import path
+
+from accounts.views import setup, signin
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", signin.password_step, name="login"),
+    path("login/code/", signin.code_step, name="code"),
+    path("login/enrol/", signin.enrol_step, name="enrol"),
+    path("logout/", signin.sign_out, name="logout"),
+    path("setup/<str:token>/", setup.first_admin_setup, name="first-admin"),
+]

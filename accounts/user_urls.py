@@ -1,0 +1,13 @@
+from django.urls import path
+
+from accounts.views import profile, users
+
+app_name = "users"
+
+urlpatterns = [
+    path("", users.user_list, name="list"),
+    path("new/", users.user_create, name="create"),
+    path("me/", profile.profile, name="me"),
+    path("me/edit/", profile.edit_profile, name="edit-me"),
+    path("<int:pk>/", users.user_detail, name="detail"),
+]

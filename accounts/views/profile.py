@@ -1,0 +1,50 @@
+"""A user's own profile: view it and edit full name and email."""
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from accounts.client import client_address
+from accounts.enrolment import confirmed_device
+from accounts.forms import ProfileForm
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def profile(request: HttpRequest) -> HttpResponse:
+    context = {"account": request.user, "device": confirmed_device(request.user)}
+    return render(request, "users/profile.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_profile(request: HttpRequest) -> HttpResponse:
+    """Edit the signed-in user's full name and email.
+
+    The form lists only those two fields, so a posted ``role``, ``username``
+    or ``is_staff`` is ignored.
+    """
+    user = request.user
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=user)
+    if form.is_bound and form.is_valid():
+        form.save()
+        logger.info(
+            "User %s changed profile fields %s from %s.",
+            user.pk,
+            ",".join(form.changed_data) or "none",
+            client_address(request),
+        )
+        messages.success(request, _("Your profile is saved."))
+        return redirect("users:me")
+
+    return render(request, "users/profile_edit.html", {"form": form})

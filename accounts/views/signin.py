@@ -1,0 +1,196 @@
+"""Views of the sign-in flow: password step, code step, enrolment, sign-out.
+
+The flow is: ``password_step`` starts a pending sign-in, then ``code_step``
+(for users with a confirmed device) or ``enrol_step`` (for users without one)
+checks a code and completes the sign-in. Each view is thin: the state lives in
+``accounts.signin`` and the checks in ``accounts.verification``.
+"""
+
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import enrolment, signin
+from accounts.client import client_address
+from accounts.forms import CodeForm, PasswordStepForm
+from accounts.verification import Outcome, throttle_wait_seconds, verify_code
+
+logger = logging.getLogger(__name__)
+
+REDIRECT_FIELD_NAME = "next"
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def password_step(request: HttpRequest) -> HttpResponse:
+    """Check username and password, then hand over to the code or enrolment step."""
+    requested_next = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME)
+    next_url = signin.safe_next_url(request, requested_next)
+    if request.user.is_authenticated:
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+
+    form = PasswordStepForm(request, data=request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        user = form.get_user()
+        signin.begin(request, user, next_url)
+        return redirect(next_step_for(user))
+
+    if form.is_bound:
+        logger.info("Password step failed from %s.", client_address(request))
+
+    context = {"form": form, "next_url": next_url}
+    return render(request, "accounts/login.html", context)
+
+
+def next_step_for(user) -> str:
+    if enrolment.confirmed_device(user) is None:
+        return "accounts:enrol"
+    return "accounts:code"
+
+
+def load_pending(request: HttpRequest) -> signin.PendingSignin | None:
+    """Return the pending sign-in, telling the user if it just expired."""
+    had_pending = signin.PENDING_USER_ID in request.session
+    pending = signin.get_pending(request)
+    if pending is None and had_pending:
+        messages.warning(request, _("Your sign-in timed out. Enter your password again."))
+    return pending
+
+
+def finish(request: HttpRequest, pending: signin.PendingSignin, device: TOTPDevice) -> HttpResponse:
+    signin.complete(request, pending, device)
+    return redirect(pending.next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
+
+
+def rejection_message(outcome: Outcome, device: TOTPDevice) -> str:
+    """Return the message for a code that was not accepted."""
+    wait = throttle_wait_seconds(device)
+    if outcome is Outcome.REPLAYED:
+        text = _("That code was already used. Wait for the next code in your app.")
+    else:
+        text = _("That code is not valid. Check the code in your authenticator app.")
+
+    if wait > 0:
+        text += " " + wait_message(wait)
+    return text
+
+
+def wait_message(seconds: int) -> str:
+    return ngettext(
+        "Too many wrong codes: wait %(seconds)d second before trying again.",
+        "Too many wrong codes: wait %(seconds)d seconds before trying again.",
+        seconds,
+    ) % {"seconds": seconds}
+
+
+def check_code(request: HttpRequest, form: CodeForm, device: TOTPDevice) -> Outcome | None:
+    """Verify a submitted code, adding an error to ``form`` unless it is accepted."""
+    if not form.is_valid():
+        return None
+
+    outcome = verify_code(device, form.cleaned_data["code"])
+    if outcome is Outcome.ACCEPTED:
+        return outcome
+
+    logger.warning(
+        "Code %s for user %s with device %s from %s.",
+        outcome.value,
+        device.user_id,
+        device.persistent_id,
+        client_address(request),
+    )
+    form.add_error("code", rejection_message(outcome, device))
+    return outcome
+
+
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def code_step(request: HttpRequest) -> HttpResponse:
+    """Second step for users with a confirmed device: ask for the current code."""
+    pending = load_pending(request)
+    if pending is None:
+        return redirect("accounts:login")
+
+    device = enrolment.confirmed_device(pending.user)
+    if device is None:
+        return redirect("accounts:enrol")
+
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and check_code(request, form, device) is Outcome.ACCEPTED:
+        return finish(request, pending, device)
+
+    context = {"form": form, "wait_seconds": throttle_wait_seconds(device)}
+    return render(request, "accounts/code.html", context)
+
+
+@sensitive_post_parameters("code")
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enrol_step(request: HttpRequest) -> HttpResponse:
+    """Second step for users without a device: scan the QR code, confirm a code."""
+    pending = load_pending(request)
+    if pending is None:
+        return redirect("accounts:login")
+
+    if enrolment.confirmed_device(pending.user) is not None:
+        return redirect("accounts:code")
+
+    device = enrolment.pending_device(pending.user)
+    form = CodeForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and check_code(request, form, device) is Outcome.ACCEPTED:
+        enrolment.confirm(device)
+        logger.info(
+            "Enrolment completed for user %s from %s.", device.user_id, client_address(request)
+        )
+        messages.success(request, _("Your authenticator app is set up."))
+        return finish(request, pending, device)
+
+    return render(request, "accounts/enrol.html", enrolment_context(device, form))
+
+
+def enrolment_context(device: TOTPDevice, form: CodeForm) -> dict:
+    uri = enrolment.otpauth_uri(device)
+    return {
+        "form": form,
+        "qr_code": enrolment.qr_svg(uri, _("QR code to scan with your authenticator app")),
+        "secret": enrolment.grouped_secret(device),
+        "otpauth_uri": uri,
+        "issuer": enrolment.issuer_name(),
+        "wait_seconds": throttle_wait_seconds(device),
+    }
+
+
+@csrf_protect
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_out(request: HttpRequest) -> HttpResponse:
+    """Sign out on POST; on GET, show a button that does so.
+
+    Signing out changes state, so a link or an image on another site must
+    not be able to trigger it: only a POST with a CSRF token does.
+    """
+    if request.method == "GET":
+        return render(request, "accounts/logout.html")
+
+    user_id = request.user.pk
+    logout(request)
+    if user_id is not None:
+        logger.info("Signed out user %s from %s.", user_id, client_address(request))
+    messages.info(request, _("You have signed out."))
+    return redirect("accounts:login")
