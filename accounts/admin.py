@@ -8,10 +8,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
-from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import TOTPDevice, User
 
 
 class SiteAdmin(OTPAdminSite):
@@ -90,5 +88,24 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
+@admin.register(TOTPDevice, site=site)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    """TOTP devices, without their secrets: the encrypted key is never shown."""
+
+    list_display = ("user", "name", "confirmed", "created_at", "last_used_at")
+    list_filter = ("confirmed",)
+    search_fields = ("user__username", "user__email", "name")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+    readonly_fields = (
+        "created_at",
+        "last_used_at",
+        "last_t",
+        "drift",
+        "throttling_failure_timestamp",
+        "throttling_failure_count",
+    )
+    fields = ("user", "name", "confirmed", *readonly_fields)
+
+
 site.register(Group, admin.ModelAdmin)
-site.register(TOTPDevice, TOTPDeviceAdmin)

@@ -9,9 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import TOTPDevice, User
 
 logger = logging.getLogger(__name__)
 

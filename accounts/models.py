@@ -1,10 +1,18 @@
 """Data and invariants of the accounts app."""
 
+import secrets
+import time
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
+
+from accounts import encryption
 
 
 class Role(models.TextChoices):
@@ -101,3 +109,77 @@ class FirstAdminToken(models.Model):
 
     def __str__(self) -> str:
         return f"first-admin token of {self.created_at:%Y-%m-%d %H:%M}"
+
+
+TOTP_KEY_BYTES = 20
+
+
+class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app that generates TOTP codes (RFC 6238).
+
+    It works like django-otp's own TOTP device, but the secret is stored
+    encrypted (see ``accounts.encryption``), so a copy of the database alone
+    cannot generate anyone's codes. ``last_t`` is the time step of the last
+    accepted code; only codes of a later step are accepted, so no code works
+    twice.
+    """
+
+    encrypted_key = models.TextField(editable=False)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = _("TOTP device")
+        verbose_name_plural = _("TOTP devices")
+
+    @property
+    def bin_key(self) -> bytes:
+        return encryption.decrypt(self.encrypted_key)
+
+    def set_key(self, key: bytes | None = None) -> None:
+        """Store ``key``, or a new random 160-bit key, encrypted."""
+        self.encrypted_key = encryption.encrypt(key or secrets.token_bytes(TOTP_KEY_BYTES))
+
+    def save(self, *args, **kwargs):
+        if not self.encrypted_key:
+            self.set_key()
+        super().save(*args, **kwargs)
+
+    def totp(self) -> TOTP:
+        totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+        totp.time = time.time()
+        return totp
+
+    def verify_token(self, token) -> bool:
+        """Check ``token`` and record the result, as django-otp's devices do.
+
+        Callers go through ``django_otp.verify_token``, which loads this row
+        inside a transaction first; see ``accounts.verification``.
+        """
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+
+        try:
+            number = int(token)
+        except (TypeError, ValueError):
+            number = None
+
+        totp = self.totp()
+        if number is None or not totp.verify(number, self.tolerance, self.last_t + 1):
+            self.throttle_increment(commit=True)
+            return False
+
+        self.last_t = totp.t()
+        self.drift = totp.drift
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+    def get_throttle_factor(self) -> int:
+        return settings.OTP_TOTP_THROTTLE_FACTOR

@@ -9,13 +9,12 @@ import enum
 import logging
 import math
 import re
-import time
 
 from django.utils import timezone
 from django_otp import verify_token
 from django_otp.models import Device, VerifyNotAllowed
-from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.models import TOTPDevice
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +80,5 @@ def verify_code(device: TOTPDevice, code: str) -> Outcome:
 
 def is_replay(device: TOTPDevice, code: str) -> bool:
     """Return True if ``code`` is valid now but its time step was already used."""
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time()
+    totp = device.totp()
     return totp.verify(int(code), device.tolerance) and totp.t() <= device.last_t

@@ -6,6 +6,7 @@ and refuses to start unless ``DJANGO_SECRET_KEY`` and ``DJANGO_ALLOWED_HOSTS``
 are set.
 """
 
+import base64
 import os
 import secrets
 from pathlib import Path
@@ -92,6 +93,30 @@ if not ALLOWED_HOSTS:
         )
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
+
+def development_totp_key(path: Path) -> str:
+    """Return a Fernet key kept in ``path``, creating the file on first use."""
+    if path.exists():
+        return path.read_text().strip()
+
+    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+    path.write_text(key + "\n")
+    path.chmod(0o600)
+    return key
+
+
+# Fernet keys that encrypt TOTP secrets, newest first. Kept apart from
+# SECRET_KEY so that a leaked SECRET_KEY does not expose the secrets, and the
+# other way round.
+TOTP_ENCRYPTION_KEYS = env_list("DJANGO_TOTP_ENCRYPTION_KEYS")
+if not TOTP_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_TOTP_ENCRYPTION_KEYS is missing. Generate a key with "
+            "'python manage.py generate_totp_key' and set it."
+        )
+    TOTP_ENCRYPTION_KEYS = [development_totp_key(BASE_DIR / ".dev-totp-key")]
+
 # Number of reverse proxies in front of the site that append to
 # X-Forwarded-For. Zero means the header is ignored.
 TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
@@ -107,7 +132,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [

@@ -19,11 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import enrolment, signin
 from accounts.client import client_address
 from accounts.forms import CodeForm, PasswordStepForm
+from accounts.models import TOTPDevice
 from accounts.verification import Outcome, throttle_wait_seconds, verify_code
 
 logger = logging.getLogger(__name__)
@@ -90,8 +90,8 @@ def rejection_message(outcome: Outcome, device: TOTPDevice) -> str:
 
 def wait_message(seconds: int) -> str:
     return ngettext(
-        "Too many wrong codes: wait %(seconds)d second before trying again.",
-        "Too many wrong codes: wait %(seconds)d seconds before trying again.",
+        "Wait %(seconds)d second before the next try.",
+        "Wait %(seconds)d seconds before the next try.",
         seconds,
     ) % {"seconds": seconds}
 
