@@ -3,8 +3,10 @@
 import logging
 
 from django.db import transaction
+from django.http import HttpRequest
 
-from accounts.models import Role, User
+from accounts import audit
+from accounts.models import EventType, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -18,7 +20,7 @@ def create_user(
     full_name: str = "",
     role: str = Role.USER,
     created_by: User | None = None,
-    client: str = "",
+    request: HttpRequest | None = None,
 ) -> User:
     """Create and return an active user with the given password.
 
@@ -34,18 +36,20 @@ def create_user(
         user.set_password(password)
     user.save()
 
-    logger.info(
-        "Created user %s with role %s (by user %s from %s).",
-        user.pk,
-        user.role,
-        created_by.pk if created_by else None,
-        client or None,
-    )
+    actor = f"by {created_by.get_username()}" if created_by else "by setup"
+    audit.record(EventType.USER_CREATED, request, user=user, detail=f"role {user.role}, {actor}")
     return user
 
 
 @transaction.atomic
-def create_first_admin(*, username: str, email: str, password: str, full_name: str = "") -> User:
+def create_first_admin(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    full_name: str = "",
+    request: HttpRequest | None = None,
+) -> User:
     """Create the first admin: role admin, staff and superuser."""
     user = create_user(
         username=username,
@@ -53,6 +57,7 @@ def create_first_admin(*, username: str, email: str, password: str, full_name: s
         password=password,
         full_name=full_name,
         role=Role.ADMIN,
+        request=request,
     )
     user.is_staff = True
     user.is_superuser = True

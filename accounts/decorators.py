@@ -1,15 +1,13 @@
 """Access rules for views."""
 
-import logging
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from accounts.client import client_address
-
-logger = logging.getLogger(__name__)
+from accounts import audit
+from accounts.models import EventType
 
 
 def admin_required(view: Callable) -> Callable:
@@ -22,12 +20,12 @@ def admin_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_admin:
-            logger.warning(
-                "Denied %s to user %s from %s: role %s is not admin.",
-                request.path,
-                request.user.pk,
-                client_address(request),
-                request.user.role,
+            audit.record(
+                EventType.ACCESS_DENIED,
+                request,
+                user=request.user,
+                succeeded=False,
+                detail=request.path,
             )
             raise PermissionDenied
         return view(request, *args, **kwargs)

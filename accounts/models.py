@@ -183,3 +183,70 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
 
     def get_throttle_factor(self) -> int:
         return settings.OTP_TOTP_THROTTLE_FACTOR
+
+
+class EventType(models.TextChoices):
+    """Kinds of security event recorded in the audit log."""
+
+    SIGNIN_SUCCEEDED = "signin_succeeded", _("Sign-in succeeded")
+    PASSWORD_FAILED = "password_failed", _("Password step failed")
+    PASSWORD_PASSED = "password_passed", _("Password step passed")
+    CODE_FAILED = "code_failed", _("Code rejected")
+    CODE_REPLAYED = "code_replayed", _("Code replayed")
+    CODE_THROTTLED = "code_throttled", _("Code throttled")
+    LOCKED_OUT = "locked_out", _("Locked out after failed passwords")
+    SIGNED_OUT = "signed_out", _("Signed out")
+    ENROLLED = "enrolled", _("Authenticator set up")
+    RECOVERY_CODE_USED = "recovery_code_used", _("Recovery code used")
+    RECOVERY_CODE_FAILED = "recovery_code_failed", _("Recovery code rejected")
+    RECOVERY_CODES_GENERATED = "recovery_codes_generated", _("Recovery codes generated")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    EMAIL_CHANGED = "email_changed", _("Email changed")
+    PROFILE_CHANGED = "profile_changed", _("Profile changed")
+    DEVICE_REPLACED = "device_replaced", _("Authenticator replaced")
+    USER_CREATED = "user_created", _("User created")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    USER_DEACTIVATED = "user_deactivated", _("User deactivated")
+    USER_REACTIVATED = "user_reactivated", _("User reactivated")
+    TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor reset")
+    INVITATION_CREATED = "invitation_created", _("Invitation created")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+    REAUTHENTICATED = "reauthenticated", _("Re-authenticated")
+    ACCESS_DENIED = "access_denied", _("Access denied (403)")
+    SESSIONS_ENDED = "sessions_ended", _("Other sessions signed out")
+
+
+class AuthEvent(models.Model):
+    """One security event: who, what, from where, and whether it succeeded.
+
+    ``username`` is what was typed or known at the time, kept even when no
+    such user exists or the user is later deleted. Rows are never edited.
+    """
+
+    created_at = models.DateTimeField(_("time (UTC)"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="auth_events",
+    )
+    username = models.CharField(_("username tried"), max_length=150, blank=True)
+    event_type = models.CharField(_("event"), max_length=32, choices=EventType.choices)
+    succeeded = models.BooleanField(_("succeeded"))
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("security event")
+        verbose_name_plural = _("security events")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["event_type", "-created_at"], name="accounts_event_type_idx"),
+            models.Index(fields=["user", "-created_at"], name="accounts_event_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.event_type} {self.username}"

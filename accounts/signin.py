@@ -19,8 +19,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp import login as otp_login
 from django_otp.models import Device
 
+from accounts import audit
 from accounts.client import client_address
-from accounts.models import User
+from accounts.models import EventType, User
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +61,7 @@ def begin(request: HttpRequest, user: User, next_url: str = "") -> None:
     request.session[PENDING_STARTED_AT] = time.time()
     request.session[PENDING_NEXT_URL] = next_url
 
-    logger.info(
-        "Password step passed for user %s from %s; code step pending.",
-        user.pk,
-        client_address(request),
-    )
+    audit.record(EventType.PASSWORD_PASSED, request, user=user)
 
 
 def get_pending(request: HttpRequest) -> PendingSignin | None:
@@ -129,11 +126,8 @@ def complete(request: HttpRequest, pending: PendingSignin, device: Device) -> No
     auth_login(request, pending.user, backend=pending.backend)
     otp_login(request, device)
 
-    logger.info(
-        "Sign-in completed for user %s from %s with device %s.",
-        pending.user.pk,
-        client_address(request),
-        device.persistent_id,
+    audit.record(
+        EventType.SIGNIN_SUCCEEDED, request, user=pending.user, detail=device.persistent_id
     )
 
 

@@ -1,7 +1,5 @@
 """A user's own profile: view it and edit full name and email."""
 
-import logging
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -10,11 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts.client import client_address
+from accounts import audit
 from accounts.enrolment import confirmed_device
 from accounts.forms import ProfileForm
-
-logger = logging.getLogger(__name__)
+from accounts.models import EventType
 
 
 @never_cache
@@ -38,13 +35,15 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST if request.method == "POST" else None, instance=user)
     if form.is_bound and form.is_valid():
         form.save()
-        logger.info(
-            "User %s changed profile fields %s from %s.",
-            user.pk,
-            ",".join(form.changed_data) or "none",
-            client_address(request),
-        )
+        record_profile_change(request, user, form.changed_data)
         messages.success(request, _("Your profile is saved."))
         return redirect("users:me")
 
     return render(request, "users/profile_edit.html", {"form": form})
+
+
+def record_profile_change(request: HttpRequest, user, changed: list[str]) -> None:
+    if "email" in changed:
+        audit.record(EventType.EMAIL_CHANGED, request, user=user)
+    if "full_name" in changed:
+        audit.record(EventType.PROFILE_CHANGED, request, user=user, detail="full_name")

@@ -39,7 +39,7 @@ def first_admin_setup(request: HttpRequest, token: str) -> HttpResponse:
     if not (form.is_bound and form.is_valid()):
         return render(request, "accounts/first_admin.html", {"form": form})
 
-    user = create_admin_once(token, form.cleaned_data)
+    user = create_admin_once(request, token, form.cleaned_data)
     if user is None:
         raise Http404(_("This setup link is not valid: it was used, replaced or has expired."))
 
@@ -52,7 +52,7 @@ def first_admin_setup(request: HttpRequest, token: str) -> HttpResponse:
     return redirect("accounts:enrol")
 
 
-def create_admin_once(token: str, data: dict):
+def create_admin_once(request: HttpRequest, token: str, data: dict):
     """Create the first admin unless another request did so first.
 
     The check and the insert share one transaction. On SQLite it holds the
@@ -68,6 +68,7 @@ def create_admin_once(token: str, data: dict):
             email=data["email"],
             full_name=data["full_name"],
             password=data["password1"],
+            request=request,
         )
         first_admin.consume_tokens()
     return user

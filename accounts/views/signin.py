@@ -20,15 +20,20 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import enrolment, signin
-from accounts.client import client_address
+from accounts import audit, enrolment, signin
 from accounts.forms import CodeForm, PasswordStepForm
-from accounts.models import TOTPDevice
+from accounts.models import EventType, TOTPDevice
 from accounts.verification import Outcome, throttle_wait_seconds, verify_code
 
 logger = logging.getLogger(__name__)
 
 REDIRECT_FIELD_NAME = "next"
+
+CODE_EVENTS = {
+    Outcome.REJECTED: EventType.CODE_FAILED,
+    Outcome.REPLAYED: EventType.CODE_REPLAYED,
+    Outcome.THROTTLED: EventType.CODE_THROTTLED,
+}
 
 
 @sensitive_post_parameters("password")
@@ -49,7 +54,8 @@ def password_step(request: HttpRequest) -> HttpResponse:
         return redirect(next_step_for(user))
 
     if form.is_bound:
-        logger.info("Password step failed from %s.", client_address(request))
+        username = str(request.POST.get("username", ""))
+        audit.record(EventType.PASSWORD_FAILED, request, username=username, succeeded=False)
 
     context = {"form": form, "next_url": next_url}
     return render(request, "accounts/login.html", context)
@@ -105,12 +111,12 @@ def check_code(request: HttpRequest, form: CodeForm, device: TOTPDevice) -> Outc
     if outcome is Outcome.ACCEPTED:
         return outcome
 
-    logger.warning(
-        "Code %s for user %s with device %s from %s.",
-        outcome.value,
-        device.user_id,
-        device.persistent_id,
-        client_address(request),
+    audit.record(
+        CODE_EVENTS[outcome],
+        request,
+        user=device.user,
+        succeeded=False,
+        detail=device.persistent_id,
     )
     form.add_error("code", rejection_message(outcome, device))
     return outcome
@@ -155,9 +161,7 @@ def enrol_step(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST if request.method == "POST" else None)
     if form.is_bound and check_code(request, form, device) is Outcome.ACCEPTED:
         enrolment.confirm(device)
-        logger.info(
-            "Enrolment completed for user %s from %s.", device.user_id, client_address(request)
-        )
+        audit.record(EventType.ENROLLED, request, user=pending.user, detail=device.persistent_id)
         messages.success(request, _("Your authenticator app is set up."))
         return finish(request, pending, device)
 
@@ -188,9 +192,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "accounts/logout.html")
 
-    user_id = request.user.pk
+    user = request.user if request.user.is_authenticated else None
     logout(request)
-    if user_id is not None:
-        logger.info("Signed out user %s from %s.", user_id, client_address(request))
+    if user is not None:
+        audit.record(EventType.SIGNED_OUT, request, user=user)
     messages.info(request, _("You have signed out."))
     return redirect("accounts:login")

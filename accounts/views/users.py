@@ -13,7 +13,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts.client import client_address
 from accounts.creation import create_user
 from accounts.decorators import admin_required
 from accounts.enrolment import confirmed_device
@@ -62,7 +61,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
             role=data["role"],
             password=data["password1"],
             created_by=request.user,
-            client=client_address(request),
+            request=request,
         )
         messages.success(
             request,
