@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import profile, users
+from accounts.views import profile, recovery_codes, security, users
 
 app_name = "users"
 
@@ -9,5 +9,16 @@ urlpatterns = [
     path("new/", users.user_create, name="create"),
     path("me/", profile.profile, name="me"),
     path("me/edit/", profile.edit_profile, name="edit-me"),
+    path("me/password/", security.change_password, name="password"),
+    path("me/authenticator/", security.replace_authenticator, name="authenticator"),
+    path("me/recovery-codes/", recovery_codes.regenerate_codes, name="recovery-codes"),
+    path("me/recovery-codes/shown/", recovery_codes.codes_shown, name="recovery-codes-shown"),
+    path("me/trusted-browsers/forget/", security.forget_trusted_browsers, name="forget-browsers"),
+    path("me/reauthenticate/", security.reauthenticate, name="reauthenticate"),
+    path(
+        "me/reauthenticate/recovery/",
+        security.reauthenticate_with_recovery_code,
+        name="reauthenticate-recovery",
+    ),
     path("<int:pk>/", users.user_detail, name="detail"),
 ]
