@@ -77,6 +77,8 @@ class CurrentPasswordMixin(forms.Form):
 
     The check goes through ``authenticate()`` so that failures are seen by the
     authentication backends and signals, like failures at sign-in.
+    ``authenticated_user`` is the user it returned, whose password hash may
+    have been upgraded by the check.
     """
 
     error_messages = {
@@ -93,6 +95,7 @@ class CurrentPasswordMixin(forms.Form):
     def __init__(self, request: HttpRequest, user: User, *args, **kwargs):
         self.request = request
         self.user = user
+        self.authenticated_user = None
         super().__init__(*args, **kwargs)
 
     def clean_password(self) -> str:
@@ -102,6 +105,8 @@ class CurrentPasswordMixin(forms.Form):
             raise forms.ValidationError(
                 self.error_messages["wrong_password"], code="wrong_password"
             )
+
+        self.authenticated_user = checked
         return password
 
 

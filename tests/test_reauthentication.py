@@ -3,6 +3,8 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth import HASH_SESSION_KEY
+from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 
 from accounts import recovery
@@ -244,3 +246,21 @@ def test_kept_data_is_saved_after_resubmit(clock, user_client, user):
 
     assert response.status_code == 302
     assert User.objects.get(pk=user.pk).email == "new@example.com"
+
+
+def test_password_rehash_keeps_session(clock, user_client, user):
+    user.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    user.save(update_fields=["password"])
+    session = user_client.session
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    clock.shift(301)
+
+    assert user_client.get(reverse("users:me")).status_code == 200
+
+    response = reauthenticate(user_client, user, next_url=reverse("users:password"))
+
+    assert response.status_code == 302
+    assert response.url == reverse("users:password")
+    assert User.objects.get(pk=user.pk).password.startswith("argon2")
+    assert user_client.get(reverse("users:password")).status_code == 200

@@ -37,8 +37,14 @@ from accounts.views.signin import check_code, enrolment_context
 logger = logging.getLogger(__name__)
 
 
-def reauthenticated(request: HttpRequest, detail: str) -> HttpResponse:
-    """Record a passed re-authentication and return to the page that asked for it."""
+def reauthenticated(request: HttpRequest, form, detail: str) -> HttpResponse:
+    """Record a passed re-authentication and return to the page that asked for it.
+
+    Checking the password may have rehashed it with the current hasher, which
+    changes the session auth hash, so this session takes the new hash (and a
+    new key) instead of being signed out on its next request.
+    """
+    update_session_auth_hash(request, form.authenticated_user)
     reauthentication.record(request)
     audit.record(EventType.REAUTHENTICATED, request, user=request.user, detail=detail)
 
@@ -67,7 +73,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
     form = ReauthenticationForm(request, request.user, data)
     accepted = form.is_bound and device is not None and check_code(request, form, device)
     if accepted is Outcome.ACCEPTED:
-        return reauthenticated(request, device.persistent_id)
+        return reauthenticated(request, form, device.persistent_id)
 
     reauthentication_failed(request, form)
     context = {
@@ -89,7 +95,7 @@ def reauthenticate_with_recovery_code(request: HttpRequest) -> HttpResponse:
     form = RecoveryReauthenticationForm(request, request.user, data)
     if form.is_bound and check_recovery_code(request, form, request.user) is not None:
         record_use(request, request.user)
-        return reauthenticated(request, "recovery code")
+        return reauthenticated(request, form, "recovery code")
 
     reauthentication_failed(request, form)
     context = {"form": form, "next_url": signin.safe_next_url(request, request.GET.get("next"))}
