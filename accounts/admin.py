@@ -116,7 +116,7 @@ site.register(Group, admin.ModelAdmin)
 
 @admin.register(AuthEvent, site=site)
 class AuthEventAdmin(admin.ModelAdmin):
-    """The audit log, read-only: events are evidence, so nobody edits them here."""
+    """The audit log, read-only: events are evidence, so the admin allows no edits."""
 
     list_display = ("created_at", "event_type", "succeeded", "shown_username", "client_address")
     list_filter = ("event_type", "succeeded")

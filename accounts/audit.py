@@ -43,7 +43,7 @@ def record(
         username=username[:USERNAME_LENGTH],
         succeeded=succeeded,
         client_address=valid_address(address),
-        user_agent=user_agent(request).replace("\x00", "\ufffd") if request is not None else "",
+        user_agent=user_agent(request) if request is not None else "",
         detail=detail[:DETAIL_LENGTH],
     )
 

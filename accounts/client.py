@@ -27,4 +27,6 @@ def client_address(request: HttpRequest) -> str:
 
 
 def user_agent(request: HttpRequest) -> str:
-    return request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT_LENGTH]
+    """Return the User-Agent header, shortened, with NUL (which PostgreSQL rejects) replaced."""
+    value = request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT_LENGTH]
+    return value.replace("\x00", "\ufffd")

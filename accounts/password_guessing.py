@@ -210,7 +210,7 @@ def lockout_response(
 def check_password(request: HttpRequest, user: User, password: str) -> PasswordCheck:
     """Check ``password`` for ``user`` within the guessing limits.
 
-    Use this on every form that asks a signed-in user for their password
+    Use this on every form that requests the signed-in user's password
     (re-authentication, password change). A failure counts against the
     user's username and the client address like a failed sign-in; while
     either is locked out the password is not compared at all. When the
@@ -233,8 +233,8 @@ def is_locked_out(request: HttpRequest, username: str | None = None) -> bool:
     return not AxesProxyHandler.is_allowed(request, credentials)
 
 
-def refuse_when_locked_out(view: Callable) -> Callable:
-    """Answer a POST with the lockout page while the user or client is locked out.
+def reject_when_locked_out(view: Callable) -> Callable:
+    """Return the lockout page for a POST while the user or client is locked out.
 
     Put it on views whose POST checks the signed-in user's password, so a
     locked-out client sees the lockout page before filling in the form again.

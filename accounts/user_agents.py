@@ -4,7 +4,8 @@ import re
 
 from django.utils.translation import gettext as _
 
-# Checked in order: Edge and Opera also say "Chrome", Chrome also says "Safari".
+# Checked in order, because Edge and Opera headers also contain "Chrome" and
+# Chrome headers also contain "Safari".
 BROWSERS = [
     ("Edge", re.compile(r"\bEdg(e|A|iOS)?/")),
     ("Opera", re.compile(r"\bOPR/|\bOpera\b")),

@@ -6,7 +6,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from accounts.models import AuthEvent, EventType
-from accounts.password_guessing import PasswordCheck, check_password, refuse_when_locked_out
+from accounts.password_guessing import PasswordCheck, check_password, reject_when_locked_out
 from tests.hashers import CountingArgon2Hasher
 from tests.helpers import PASSWORD, create_user, sign_in, submit_password
 
@@ -205,11 +205,11 @@ def test_check_password_counts_with_sign_in(clock):
 
 
 @pytest.mark.django_db
-def test_refuse_when_locked_out_decorator(clock):
+def test_reject_when_locked_out_decorator(clock):
     alice = create_user("alice")
     calls = []
 
-    @refuse_when_locked_out
+    @reject_when_locked_out
     def change_password(request):
         calls.append(request)
         return check_password(request, request.user, WRONG)

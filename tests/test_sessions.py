@@ -120,21 +120,21 @@ def test_last_seen_written_at_most_once_a_minute(alice, clock):
 
 
 def test_sign_out_other_sessions(alice, clock):
-    here = signed_in_client(alice, clock)
-    elsewhere = signed_in_client(alice, clock)
-    other_key = elsewhere.session.session_key
+    this_browser = signed_in_client(alice, clock)
+    other_browser = signed_in_client(alice, clock)
+    other_key = other_browser.session.session_key
     bob = create_user("bob")
     bobs_client = signed_in_client(bob, clock)
 
-    response = here.post(reverse("users:end-other-sessions"), follow=True)
+    response = this_browser.post(reverse("users:end-other-sessions"), follow=True)
     assert "1 other session is signed out." in response.content.decode()
 
     assert not Session.objects.filter(session_key=other_key).exists()
-    assert profile(elsewhere).status_code == 302
-    assert profile(here).status_code == 200
+    assert profile(other_browser).status_code == 302
+    assert profile(this_browser).status_code == 200
     assert profile(bobs_client).status_code == 200
     assert list(UserSession.objects.filter(user=alice)) == [
-        UserSession.objects.get(session_key=here.session.session_key)
+        UserSession.objects.get(session_key=this_browser.session.session_key)
     ]
     event = AuthEvent.objects.get(event_type=EventType.SESSIONS_ENDED)
     assert event.user == alice
@@ -156,7 +156,7 @@ def test_sign_out_deletes_session_row(alice, clock):
 
 def test_stale_rows_not_listed(alice, clock):
     client = signed_in_client(alice, clock)
-    gone = UserSession.objects.create(
+    stale = UserSession.objects.create(
         user=alice,
         session_key="x" * 32,
         created_at=UserSession.objects.get().created_at,
@@ -164,7 +164,7 @@ def test_stale_rows_not_listed(alice, clock):
     )
 
     profile(client)
-    assert not UserSession.objects.filter(pk=gone.pk).exists()
+    assert not UserSession.objects.filter(pk=stale.pk).exists()
 
 
 @pytest.mark.parametrize(

@@ -276,9 +276,10 @@ if not SECURE_HSTS_PRELOAD:
 if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Content-Security-Policy (django-csp). No inline script or style anywhere:
-# the QR code is inline SVG markup drawn with presentation attributes, which
-# the policy allows; data: images are allowed for the admin's icons.
+# Content-Security-Policy (django-csp). No page uses inline script or style.
+# The QR code is inline SVG markup drawn with presentation attributes, which
+# no directive restricts. Small data: images are allowed, though no page of
+# the site or of Django's admin uses one yet.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
