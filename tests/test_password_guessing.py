@@ -236,3 +236,45 @@ def test_lockout_check_hashes_password(db, clock):
     CountingArgon2Hasher.calls = 0
     assert is_locked_page(attempt("alice"))
     assert CountingArgon2Hasher.calls == 1
+
+
+@pytest.mark.django_db
+def test_forged_forwarded_for_ignored_without_proxy(clock, settings):
+    settings.PASSWORD_ADDRESS_FAILURE_LIMIT = 3
+    create_user("alice")
+
+    # Without a trusted proxy, a changing X-Forwarded-For does not change the address.
+    for number in range(3):
+        client = Client(REMOTE_ADDR="127.0.0.7", HTTP_X_FORWARDED_FOR=f"127.0.1.{number}")
+        submit_password(client, f"someone{number}", WRONG)
+
+    assert is_locked_page(attempt("alice", PASSWORD, address="127.0.0.7"))
+
+
+@pytest.mark.django_db
+def test_forwarded_for_behind_one_proxy(clock, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.PASSWORD_ADDRESS_FAILURE_LIMIT = 3
+    create_user("alice")
+
+    # Behind one proxy, the right-most entry is the client; entries left of it are forged.
+    for number in range(3):
+        forwarded = f"127.0.2.{number}, 127.0.0.30"
+        client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+        submit_password(client, f"someone{number}", WRONG)
+
+    locked = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.30")
+    other = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="127.0.0.31")
+    assert is_locked_page(submit_password(locked, "alice"))
+    assert submit_password(other, "alice").status_code == 302
+    assert AccessAttempt.objects.filter(ip_address="127.0.0.30").count() == 3
+
+
+@pytest.mark.django_db
+def test_invalid_forwarded_for_uses_remote_address(clock, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    create_user("alice")
+
+    client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="not-an-address")
+    assert submit_password(client, "alice", WRONG).status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "127.0.0.1"
