@@ -110,12 +110,15 @@ def failure_history(lookup: Q, limit: int) -> FailureHistory:
 
 def histories(request: HttpRequest) -> list[FailureHistory]:
     """Return the failure histories of the request's username and client address."""
-    username = getattr(request, REQUEST_USERNAME, None)
     address = client_address(request)
-    return [
-        failure_history(Q(username=username), settings.PASSWORD_FAILURE_LIMIT),
-        failure_history(Q(ip_address=address), settings.PASSWORD_ADDRESS_FAILURE_LIMIT),
-    ]
+    result = [failure_history(Q(ip_address=address), settings.PASSWORD_ADDRESS_FAILURE_LIMIT)]
+
+    # Without a username there is no account to count against; a NULL lookup
+    # would lump together every attempt that had none.
+    username = getattr(request, REQUEST_USERNAME, None)
+    if username is not None:
+        result.append(failure_history(Q(username=username), settings.PASSWORD_FAILURE_LIMIT))
+    return result
 
 
 def locked_until(request: HttpRequest) -> datetime | None:
