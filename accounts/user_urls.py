@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import profile, recovery_codes, security, users
+from accounts.views import profile, recovery_codes, security, sessions, users
 
 app_name = "users"
 
@@ -20,5 +20,6 @@ urlpatterns = [
         security.reauthenticate_with_recovery_code,
         name="reauthenticate-recovery",
     ),
+    path("me/sessions/end-others/", sessions.end_others, name="end-other-sessions"),
     path("<int:pk>/", users.user_detail, name="detail"),
 ]

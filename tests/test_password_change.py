@@ -1,10 +1,11 @@
 """Changing the password: validation, this session kept, other sessions ended."""
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 
-from accounts.models import AuthEvent, EventType, User
+from accounts.models import AuthEvent, EventType, User, UserSession
 from tests.helpers import PASSWORD, sign_in, submit_password
 from tests.security_helpers import sent_texts
 
@@ -100,3 +101,17 @@ def test_change_without_csrf_token_is_403(clock, user):
 
     assert response.status_code == 403
     assert User.objects.get(pk=user.pk).check_password(PASSWORD)
+
+
+def test_change_leaves_one_listed_session(clock, user):
+    first, second = Client(), Client()
+    sign_in(first, user)
+    clock.shift(30)
+    sign_in(second, user)
+
+    change_password(first)
+
+    rows = list(UserSession.objects.filter(user=user))
+    assert len(rows) == 1
+    assert rows[0].session_key == first.session.session_key
+    assert not Session.objects.filter(session_key=second.session.session_key).exists()

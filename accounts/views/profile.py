@@ -12,6 +12,7 @@ from accounts import audit, reauthentication, recovery
 from accounts.enrolment import confirmed_device
 from accounts.forms import ProfileForm
 from accounts.models import EventType
+from accounts.user_sessions import active_sessions
 from accounts.views.recovery_codes import SHOWING
 
 
@@ -24,6 +25,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         "device": confirmed_device(request.user),
         "recovery_codes_left": recovery.remaining_count(request.user),
         "recovery_codes_unconfirmed": SHOWING in request.session,
+        "sessions": active_sessions(request.user),
     }
     return render(request, "users/profile.html", context)
 

@@ -29,7 +29,7 @@ from accounts.security_forms import (
     ReauthenticationForm,
     RecoveryReauthenticationForm,
 )
-from accounts.sessions import end_other_sessions
+from accounts.user_sessions import end_other_sessions
 from accounts.verification import Outcome, throttle_wait_seconds
 from accounts.views.recovery_signin import check_recovery_code, record_use
 from accounts.views.signin import check_code, enrolment_context
@@ -110,16 +110,17 @@ def reauthenticate_with_recovery_code(request: HttpRequest) -> HttpResponse:
 def change_password(request: HttpRequest) -> HttpResponse:
     """Change the password; this session stays signed in and all others end.
 
-    ``update_session_auth_hash`` gives this session the new hash and a new
-    key. Every other session still contains a hash of the old password, so
-    Django signs it out on its next request. Trusted-browser cookies carry a
-    fingerprint of the old password hash and stop working too.
+    ``end_other_sessions`` deletes the other sessions and gives this one the
+    new hash and a new key. Any other session still contains a hash of the
+    old password, so Django would sign it out on its next request anyway.
+    Trusted-browser cookies carry a fingerprint of the old password hash and
+    stop working too.
     """
     user = request.user
     form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         form.save()
-        update_session_auth_hash(request, user)
+        end_other_sessions(request)
         audit.record(EventType.PASSWORD_CHANGED, request, user=user)
         notices.password_changed(user, request)
         messages.success(
@@ -148,7 +149,7 @@ def replace_authenticator(request: HttpRequest) -> HttpResponse:
     if form.is_bound and check_code(request, form, device) is Outcome.ACCEPTED:
         enrolment.confirm(device)
         otp_login(request, device)
-        end_other_sessions(request, user)
+        end_other_sessions(request)
         audit.record(EventType.DEVICE_REPLACED, request, user=user, detail=device.persistent_id)
         notices.authenticator_replaced(user, request)
         messages.success(
