@@ -3,14 +3,13 @@ password change and the trusted-browser choice on the code step."""
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate
 from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from accounts import recovery_codes
+from accounts import password_guessing, recovery_codes
 from accounts.forms import MAX_PASSWORD_LENGTH, CodeForm
 from accounts.models import User
 
@@ -75,10 +74,10 @@ class RecoveryCodeForm(forms.Form):
 class CurrentPasswordMixin(forms.Form):
     """A ``password`` field checked against the signed-in user's password.
 
-    The check goes through ``authenticate()`` so that failures are seen by the
-    authentication backends and signals, like failures at sign-in.
-    ``authenticated_user`` is the user it returned, whose password hash may
-    have been upgraded by the check.
+    The check goes through ``password_guessing.check_password``, so a failure
+    counts towards the guessing limits like a failed sign-in.
+    ``authenticated_user`` is the user as saved after the check, which may
+    have upgraded the password hash.
     """
 
     error_messages = {
@@ -100,13 +99,13 @@ class CurrentPasswordMixin(forms.Form):
 
     def clean_password(self) -> str:
         password = self.cleaned_data["password"]
-        checked = authenticate(self.request, username=self.user.get_username(), password=password)
-        if checked is None or checked.pk != self.user.pk:
+        result = password_guessing.check_password(self.request, self.user, password)
+        if result is not password_guessing.PasswordCheck.ACCEPTED:
             raise forms.ValidationError(
                 self.error_messages["wrong_password"], code="wrong_password"
             )
 
-        self.authenticated_user = checked
+        self.authenticated_user = User.objects.get(pk=self.user.pk)
         return password
 
 
@@ -135,9 +134,14 @@ class RecoveryReauthenticationForm(CurrentPasswordMixin, RecoveryCodeForm):
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):
-    """Current password and the new one twice, checked by AUTH_PASSWORD_VALIDATORS."""
+    """Current password and the new one twice, checked by AUTH_PASSWORD_VALIDATORS.
 
-    def __init__(self, *args, **kwargs):
+    The current password is checked within the guessing limits, like the
+    password on the re-authentication page.
+    """
+
+    def __init__(self, request: HttpRequest, *args, **kwargs):
+        self.request = request
         super().__init__(*args, **kwargs)
         for name in ("old_password", "new_password1", "new_password2"):
             self.fields[name].max_length = MAX_PASSWORD_LENGTH
@@ -145,6 +149,15 @@ class PasswordChangeForm(DjangoPasswordChangeForm):
         self.fields["old_password"].widget.attrs["autocomplete"] = "current-password"
         self.fields["new_password1"].widget.attrs["autocomplete"] = "new-password"
         self.fields["new_password2"].widget.attrs["autocomplete"] = "new-password"
+
+    def clean_old_password(self) -> str:
+        password = self.cleaned_data["old_password"]
+        result = password_guessing.check_password(self.request, self.user, password)
+        if result is not password_guessing.PasswordCheck.ACCEPTED:
+            raise forms.ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return password
 
 
 class RecoveryCodesSavedForm(forms.Form):

@@ -264,3 +264,29 @@ def test_password_rehash_keeps_session(clock, user_client, user):
     assert response.url == reverse("users:password")
     assert User.objects.get(pk=user.pk).password.startswith("argon2")
     assert user_client.get(reverse("users:password")).status_code == 200
+
+
+def test_wrong_passwords_lock_out(clock, user_client, user, settings):
+    settings.PASSWORD_FAILURE_LIMIT = 3
+    settings.AXES_FAILURE_LIMIT = 3
+    clock.shift(301)
+
+    responses = [reauthenticate(user_client, user, password="wrong password") for _ in range(3)]
+    locked = reauthenticate(user_client, user)
+
+    assert [response.status_code for response in responses[:2]] == [200, 200]
+    assert locked.status_code == 429
+    assert user_client.get(reverse("users:password")).status_code == 302
+
+
+def test_wrong_old_password_counts_towards_lockout(clock, user_client, user, settings):
+    settings.PASSWORD_FAILURE_LIMIT = 2
+    settings.AXES_FAILURE_LIMIT = 2
+    data = {"old_password": "wrong", "new_password1": "x" * 20, "new_password2": "x" * 20}
+
+    user_client.post(reverse("users:password"), data)
+    user_client.post(reverse("users:password"), data)
+    response = user_client.post(reverse("users:password"), data)
+
+    assert response.status_code == 429
+    assert User.objects.get(pk=user.pk).check_password(PASSWORD)

@@ -24,6 +24,7 @@ from django_otp import login as otp_login
 from accounts import audit, enrolment, notices, reauthentication, signin, trusted_browsers
 from accounts.forms import CodeForm
 from accounts.models import EventType
+from accounts.password_guessing import reject_when_locked_out
 from accounts.security_forms import (
     PasswordChangeForm,
     ReauthenticationForm,
@@ -62,6 +63,7 @@ def reauthentication_failed(request: HttpRequest, form) -> None:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@reject_when_locked_out
 def reauthenticate(request: HttpRequest) -> HttpResponse:
     """Ask for the password and the current authenticator code again.
 
@@ -89,6 +91,7 @@ def reauthenticate(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
+@reject_when_locked_out
 def reauthenticate_with_recovery_code(request: HttpRequest) -> HttpResponse:
     """Ask for the password and one recovery code, which is then used up."""
     data = request.POST if request.method == "POST" else None
@@ -107,6 +110,7 @@ def reauthenticate_with_recovery_code(request: HttpRequest) -> HttpResponse:
 @never_cache
 @reauthentication.reauthentication_required
 @require_http_methods(["GET", "POST"])
+@reject_when_locked_out
 def change_password(request: HttpRequest) -> HttpResponse:
     """Change the password; this session stays signed in and all others end.
 
@@ -117,7 +121,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
     stop working too.
     """
     user = request.user
-    form = PasswordChangeForm(user, request.POST if request.method == "POST" else None)
+    form = PasswordChangeForm(request, user, request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         form.save()
         end_other_sessions(request)
