@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Connects the signal receivers that track signed-in sessions.
+        from accounts import user_sessions  # noqa: F401
