@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import profile, users
+from accounts.views import profile, user_admin, users
 
 app_name = "users"
 
@@ -10,4 +10,9 @@ urlpatterns = [
     path("me/", profile.profile, name="me"),
     path("me/edit/", profile.edit_profile, name="edit-me"),
     path("<int:pk>/", users.user_detail, name="detail"),
+    path("<int:pk>/role/", user_admin.change_role, name="role"),
+    path("<int:pk>/deactivate/", user_admin.deactivate, name="deactivate"),
+    path("<int:pk>/reactivate/", user_admin.reactivate, name="reactivate"),
+    path("<int:pk>/reset-two-factor/", user_admin.reset_two_factor, name="reset-two-factor"),
+    path("<int:pk>/invite/", user_admin.resend_invitation, name="invite"),
 ]
