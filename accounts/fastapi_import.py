@@ -391,9 +391,6 @@ def conflict_reasons(
     if comparison_key(new_user.email) in repeated_emails:
         reasons.append(ConflictReason.EMAIL_REPEATED)
 
-    # NOTE: SQLite's LOWER() folds only ASCII letters, so on SQLite a username
-    # or email differing from an existing one only in the case of a non-ASCII
-    # letter is not found here, and the database constraint lets it in too.
     by_username = User.objects.with_username(new_user.username).first()
     by_email = User.objects.with_email(new_user.email).first()
     if by_username is not None and by_username == by_email:
