@@ -35,7 +35,7 @@ def load_settings(**environment: str) -> subprocess.CompletedProcess:
     """Import the settings in a fresh interpreter with ``environment`` set."""
     env = {key: value for key, value in os.environ.items() if key not in EMAIL_VARIABLES}
     env.update(DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="twofactor_site.settings", **environment)
-    return subprocess.run(  # noqa: S603 - runs this interpreter on fixed code
+    return subprocess.run(
         [sys.executable, "-c", PRINT_SETTINGS],
         cwd=PROJECT_DIR,
         env=env,
