@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 def send_notice(user: User, request: HttpRequest, template: str, extra: dict | None = None) -> None:
-    """Render ``templates/email/<template>_subject.txt`` and ``_body.txt`` and send them."""
+    """Render ``templates/emails/<template>_subject.txt`` and ``_body.txt`` and send them."""
     if not user.email:
         return
 
@@ -32,8 +32,8 @@ def send_notice(user: User, request: HttpRequest, template: str, extra: dict | N
         "client_address": client_address(request) or "-",
         **(extra or {}),
     }
-    subject = render_to_string(f"email/{template}_subject.txt", context).strip()
-    body = render_to_string(f"email/{template}_body.txt", context)
+    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    body = render_to_string(f"emails/{template}_body.txt", context)
 
     try:
         send_mail(subject, body, None, [user.email])

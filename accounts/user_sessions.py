@@ -149,3 +149,22 @@ def end_other_sessions(request: HttpRequest) -> int:
 
     audit.record(EventType.SESSIONS_ENDED, request, user=user, detail=f"{len(keys)} ended")
     return len(keys)
+
+
+def end_sessions(user: User) -> int:
+    """Delete every signed-in session of ``user`` and return how many there were.
+
+    Used when an admin deactivates the user or resets their two-factor
+    sign-in. Raising ``session_generation`` also changes the user's session
+    auth hash, so a session without a row here (its key was rotated after
+    sign-in) is signed out at its next request too.
+    """
+    rows = UserSession.objects.filter(user=user)
+    keys = list(rows.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    rows.delete()
+
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+
+    logger.info("Ended %d session(s) of user %s.", len(keys), user.pk)
+    return len(keys)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_user_sessions'),
+        ('accounts', '0003_invitations_and_first_passwords'),
     ]
 
     operations = [
