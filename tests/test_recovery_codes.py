@@ -502,3 +502,22 @@ def test_regenerate_needs_reauthentication(clock, user_client, user):
     assert response.status_code == 302
     assert urlsplit(response.url).path == reverse("users:reauthenticate")
     assert recovery.valid_codes(user, old) == old
+
+
+# Two-factor reset by an admin
+
+
+def test_two_factor_reset_voids_codes(clock, admin_client, user):
+    codes = issue_codes(user)
+
+    response = admin_client.post(reverse("users:reset-two-factor", args=[user.pk]))
+
+    assert response.status_code == 302
+    assert not RecoveryCodeDevice.objects.filter(user=user).exists()
+    assert RecoveryCode.objects.count() == 0
+    client = Client()
+    submit_password(client, user.username)
+    attempt = submit_recovery_code(client, codes[0])
+    assert attempt.status_code == 302
+    assert attempt.url == reverse("accounts:enrol")
+    assert client.get(reverse("users:me")).status_code == 302

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import trusted_browsers
-from accounts.models import AuthEvent, EventType
+from accounts.models import AuthEvent, EventType, User
 from tests.helpers import PASSWORD, code_for, create_user, device_of, submit_password
 
 pytestmark = pytest.mark.django_db
@@ -207,3 +207,14 @@ def test_forget_all_voids_every_browser(clock, user):
 
 def test_forget_needs_post(clock, user_client):
     assert user_client.get(reverse("users:forget-browsers")).status_code == 405
+
+
+def test_required_new_password_not_skipped(clock, client, user):
+    sign_in_trusting(client, user)
+    sign_out(client)
+    User.objects.filter(pk=user.pk).update(must_change_password=True)
+
+    response = submit_password(client, user.username)
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:new-password")

@@ -55,10 +55,13 @@ def password_step(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         user = form.get_user()
         signin.begin(request, user, next_url)
-        device = trusted_browsers.trusted_device(request, user)
+        step = next_step_for(user)
+        # A trusted browser replaces only the code step, never a required
+        # new password or enrolment.
+        device = trusted_browsers.trusted_device(request, user) if step == "accounts:code" else None
         if device is not None:
             return finish(request, signin.get_pending(request), device, trusted=True)
-        return redirect(next_step_for(user))
+        return redirect(step)
 
     if form.is_bound:
         username = str(request.POST.get("username", ""))
