@@ -100,8 +100,22 @@ def read_cookie(request: HttpRequest) -> dict | None:
     return payload if isinstance(payload, dict) else None
 
 
+def may_trust(user: User) -> bool:
+    """Return whether ``user`` may skip the code step on a trusted browser.
+
+    SECURITY: staff and superusers always enter a code. A trusted browser's
+    session counts as verified, and the Django admin accepts any verified
+    session, so trusting a browser would open the admin with a password
+    alone for 30 days.
+    """
+    return not (user.is_staff or user.is_superuser)
+
+
 def trusted_device(request: HttpRequest, user: User) -> TOTPDevice | None:
     """Return the user's confirmed device if this browser is trusted for it, else None."""
+    if not may_trust(user):
+        return None
+
     payload = read_cookie(request)
     if payload is None:
         return None

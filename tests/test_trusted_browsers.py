@@ -218,3 +218,32 @@ def test_required_new_password_not_skipped(clock, client, user):
 
     assert response.status_code == 302
     assert response.url == reverse("accounts:new-password")
+
+
+def test_staff_are_not_offered_trust(client, admin_user):
+    submit_password(client, admin_user.username)
+
+    response = client.get(reverse("accounts:code"))
+
+    assert b"Don&#x27;t ask for a code" not in response.content
+
+
+def test_staff_always_enter_a_code(clock, client, admin_user):
+    sign_in_trusting(client, admin_user)
+    sign_out(client)
+
+    response = submit_password(client, admin_user.username)
+
+    assert COOKIE not in client.cookies or not client.cookies[COOKIE].value
+    assert goes_to_code_step(response)
+
+
+def test_trust_ends_when_user_becomes_staff(clock, client, user):
+    sign_in_trusting(client, user)
+    sign_out(client)
+    user.is_staff = True
+    user.save()
+
+    response = submit_password(client, user.username)
+
+    assert goes_to_code_step(response)

@@ -162,12 +162,16 @@ def code_step(request: HttpRequest) -> HttpResponse:
     form = CodeStepForm(request.POST if request.method == "POST" else None)
     if form.is_bound and check_code(request, form, device) is Outcome.ACCEPTED:
         response = finish(request, pending, device)
-        if form.cleaned_data["trust_browser"]:
+        if form.cleaned_data["trust_browser"] and trusted_browsers.may_trust(pending.user):
             trusted_browsers.remember(response, pending.user, device)
             audit.record(EventType.BROWSER_TRUSTED, request, user=pending.user)
         return response
 
-    context = {"form": form, "wait_seconds": throttle_wait_seconds(device)}
+    context = {
+        "form": form,
+        "wait_seconds": throttle_wait_seconds(device),
+        "offer_trust": trusted_browsers.may_trust(pending.user),
+    }
     return render(request, "accounts/code.html", context)
 
 
