@@ -12,7 +12,14 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    Page,
+    Playwright,
+    Response,
+    sync_playwright,
+)
 
 from accounts.models import Role
 from tests.browser.authenticator import Authenticator, StepClock
@@ -104,14 +111,26 @@ def step_clock() -> Iterator[StepClock]:
 @pytest.fixture
 def open_site(
     new_context: Callable[..., BrowserContext], live_server, transactional_db, step_clock
-) -> Callable[..., Site]:
-    """Return a function that opens the live site in a new browser context."""
+) -> Iterator[Callable[..., Site]]:
+    """Return a function that opens the live site in a new browser context.
+
+    After the test, any response with a 5xx status fails it, so a server
+    error cannot hide behind a page that looks fine.
+    """
+
+    server_errors: list[str] = []
+
+    def record_server_error(response: Response) -> None:
+        if response.status >= 500:
+            server_errors.append(f"{response.status} {response.request.method} {response.url}")
 
     def open_tab(**options) -> Site:
         page: Page = new_context(**options).new_page()
+        page.on("response", record_server_error)
         return Site(page, live_server.url, step_clock)
 
-    return open_tab
+    yield open_tab
+    assert server_errors == [], "the server answered with an error"
 
 
 @pytest.fixture(params=["javascript", "no-javascript"])
