@@ -85,7 +85,7 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def new_context(browser: Browser) -> Iterator[Callable[..., BrowserContext]]:
     """Return a function that opens a browser context, closed after the test.
 
-    Keyword arguments go to ``Browser.new_context``; the default viewport is
+    Keyword arguments go to ``Browser.new_context``. The default viewport is
     a laptop screen.
     """
     contexts: list[BrowserContext] = []

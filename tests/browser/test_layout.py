@@ -22,9 +22,10 @@ LAYOUTS = {
     "phone-dark": (PHONE, "dark"),
 }
 
-# A QR code of about 49 modules (the enrolment URI) drawn this wide gives each
-# module 5 CSS pixels or more, which phone cameras read from a laptop screen.
-MIN_QR_WIDTH = 256
+# The enrolment QR code of a short username is version 8, 57 modules with its
+# border. At this width each module gets 5 CSS pixels or more, which by our
+# estimate a phone camera reads from a laptop screen at arm's length.
+MIN_QR_WIDTH = 288
 
 
 def horizontal_overflow(site: Site) -> int:
