@@ -22,9 +22,14 @@ from playwright.sync_api import (
 )
 
 from accounts.models import Role
-from tests.browser.authenticator import Authenticator, StepClock
-from tests.browser.pages import Account, Site
-from tests.helpers import create_user, device_of
+from tests.browser.authenticator import StepClock
+from tests.browser.pages import (
+    DESKTOP,
+    Account,
+    Site,
+    enrolled_account,
+    unenrolled_account,
+)
 
 # Playwright's sync API runs an asyncio event loop in the test thread, and
 # Django refuses ORM calls from a thread with a running loop. The tests call
@@ -41,10 +46,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
-ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 390, "height": 844}
 
 
 def require_file(path: Path, install_hint: str) -> None:
@@ -150,11 +151,6 @@ def axe_script() -> Path:
     return AXE_SCRIPT
 
 
-def enrolled_account(username: str, **fields) -> Account:
-    user = create_user(username, **fields)
-    return Account(user, authenticator=Authenticator.from_device(device_of(user)))
-
-
 @pytest.fixture
 def alice(transactional_db) -> Account:
     """A user with role user and a confirmed authenticator app."""
@@ -172,4 +168,4 @@ def root(transactional_db) -> Account:
 @pytest.fixture
 def newcomer(transactional_db) -> Account:
     """A user who has not set up an authenticator app yet."""
-    return Account(create_user("newcomer", full_name="Nina Newcomer", enrolled=False))
+    return unenrolled_account("newcomer", full_name="Nina Newcomer")

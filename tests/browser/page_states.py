@@ -14,9 +14,8 @@ from playwright.sync_api import expect
 from accounts import first_admin
 from accounts.models import Role, User
 from accounts.views.users import USERS_PER_PAGE
-from tests.browser.authenticator import Authenticator
-from tests.browser.pages import Account, Site
-from tests.helpers import PASSWORD, create_user, device_of
+from tests.browser.pages import Account, Site, enrolled_account, unenrolled_account
+from tests.helpers import PASSWORD, create_user
 
 
 class People:
@@ -24,21 +23,17 @@ class People:
 
     @cached_property
     def user(self) -> Account:
-        return self._enrolled("alice", full_name="Alice Liddell")
+        return enrolled_account("alice", full_name="Alice Liddell")
 
     @cached_property
     def admin(self) -> Account:
-        return self._enrolled(
+        return enrolled_account(
             "root", full_name="Ada Root", role=Role.ADMIN, is_staff=True, is_superuser=True
         )
 
     @cached_property
     def newcomer(self) -> Account:
-        return Account(create_user("newcomer", full_name="Nina Newcomer", enrolled=False))
-
-    def _enrolled(self, username: str, **fields) -> Account:
-        user = create_user(username, **fields)
-        return Account(user, authenticator=Authenticator.from_device(device_of(user)))
+        return unenrolled_account("newcomer", full_name="Nina Newcomer")
 
 
 def login(site: Site, people: People) -> None:

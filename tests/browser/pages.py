@@ -1,4 +1,4 @@
-"""The site as a person sees it in one browser tab.
+"""The site as it appears to a person in one browser tab.
 
 ``Site`` wraps a Playwright page with the steps a person takes: open a
 page, sign in, enrol an authenticator app, sign out. Each step works with
@@ -13,7 +13,11 @@ from playwright.sync_api import Locator, Page, Response, expect
 
 from accounts.models import User
 from tests.browser.authenticator import Authenticator, StepClock, decode_qr_code
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, create_user, device_of
+
+# Viewport sizes in CSS pixels: a laptop screen and a common phone.
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
 
 
 @dataclass
@@ -27,6 +31,17 @@ class Account:
     @property
     def username(self) -> str:
         return self.user.username
+
+
+def enrolled_account(username: str, **fields) -> Account:
+    """Create a user with a confirmed device, and the authenticator app holding its key."""
+    user = create_user(username, **fields)
+    return Account(user, authenticator=Authenticator.from_device(device_of(user)))
+
+
+def unenrolled_account(username: str, **fields) -> Account:
+    """Create a user who has not set up an authenticator app yet."""
+    return Account(create_user(username, enrolled=False, **fields))
 
 
 class Site:

@@ -7,14 +7,15 @@ no page scrolls sideways, and the QR code and secret are readable.
 """
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 
-from tests.browser.conftest import ARTIFACTS, DESKTOP, PHONE
 from tests.browser.page_states import PAGE_STATES, People
-from tests.browser.pages import Account, Site
+from tests.browser.pages import DESKTOP, PHONE, Account, Site
 
-SCREENSHOTS = ARTIFACTS / "screenshots"
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 
 LAYOUTS = {
     "desktop": (DESKTOP, "light"),

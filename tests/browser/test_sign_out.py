@@ -21,8 +21,8 @@ def test_back_after_sign_out_shows_no_account_data(any_site: Site, alice: Accoun
 
     any_site.page.go_back()
 
-    # Account pages are never cached, so going back asks the server again,
-    # which sends the signed-out browser to the sign-in page.
+    # Account pages are never cached, so going back requests the page from
+    # the server again, which redirects the signed-out browser to sign in.
     expect(any_site.page).to_have_url(any_site.url("accounts:login") + "?next=/users/me/edit/")
     content = any_site.page.content()
     assert "alice@example.com" not in content
