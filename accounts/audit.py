@@ -6,6 +6,7 @@ import logging
 from django.http import HttpRequest
 
 from accounts.client import client_address, user_agent
+from accounts.escaping import visible_controls
 from accounts.models import AuthEvent, EventType, User
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,10 @@ def record(
     """
     if user is not None and not username:
         username = user.get_username()
+    # SECURITY: text typed by clients is stored as typed, except NUL, which
+    # PostgreSQL cannot store; pages and log lines show it escaped.
+    username = username.replace("\x00", "\ufffd")
+    detail = detail.replace("\x00", "\ufffd")
 
     address = client_address(request) if request is not None else ""
     event = AuthEvent.objects.create(
@@ -51,7 +56,7 @@ def record(
         user.pk if user is not None else None,
         username[:USERNAME_LENGTH],
         address or "-",
-        f", {detail}" if detail else "",
+        f", {visible_controls(detail)}" if detail else "",
     )
     return event
 
