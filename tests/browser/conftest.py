@@ -15,6 +15,7 @@ from django.conf import settings
 from playwright.sync_api import (
     Browser,
     BrowserContext,
+    ConsoleMessage,
     Page,
     Playwright,
     Response,
@@ -116,7 +117,8 @@ def open_site(
     """Return a function that opens the live site in a new browser context.
 
     After the test, any response with a 5xx status fails it, so a server
-    error cannot hide behind a page that looks fine.
+    error cannot hide behind a page that looks fine, and so does any
+    console error, such as a Content-Security-Policy violation.
     """
 
     server_errors: list[str] = []
@@ -125,13 +127,23 @@ def open_site(
         if response.status >= 500:
             server_errors.append(f"{response.status} {response.request.method} {response.url}")
 
+    console_errors: list[str] = []
+
+    def record_console_error(message: ConsoleMessage) -> None:
+        # Chromium logs every 4xx response as an error too; the tests check
+        # statuses themselves, so only the other errors count here.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            console_errors.append(f"{message.text} at {message.location.get('url')}")
+
     def open_tab(**options) -> Site:
         page: Page = new_context(**options).new_page()
         page.on("response", record_server_error)
+        page.on("console", record_console_error)
         return Site(page, live_server.url, step_clock)
 
     yield open_tab
-    assert server_errors == [], "the server answered with an error"
+    assert server_errors == [], f"the server answered with an error: {server_errors}"
+    assert console_errors == [], f"the browser reported errors: {console_errors}"
 
 
 @pytest.fixture(params=["javascript", "no-javascript"])
