@@ -130,7 +130,7 @@ def open_site(
     console_errors: list[str] = []
 
     def record_console_error(message: ConsoleMessage) -> None:
-        # Chromium logs every 4xx response as an error too; the tests check
+        # Chromium logs every 4xx response as an error too. The tests check
         # statuses themselves, so only the other errors count here.
         if message.type == "error" and not message.text.startswith("Failed to load resource"):
             console_errors.append(f"{message.text} at {message.location.get('url')}")
