@@ -65,6 +65,20 @@ def enrolment_error(site: Site, people: People) -> None:
     expect(site.field_errors("code")).to_be_visible()
 
 
+def new_password(site: Site, people: People) -> None:
+    create_user("bob", enrolled=False, must_change_password=True)
+    site.submit_password("bob")
+    expect(site.page).to_have_url(site.url("accounts:new-password"))
+
+
+def new_password_errors(site: Site, people: People) -> None:
+    create_user("bob", enrolled=False, must_change_password=True)
+    site.submit_password("bob")
+    site.fill_form({"new_password1": PASSWORD, "new_password2": "something else"})
+    site.submit("Save password and continue")
+    expect(site.field_errors("new_password2")).to_be_visible()
+
+
 def profile(site: Site, people: People) -> None:
     site.sign_in(people.admin)
 
@@ -139,6 +153,21 @@ def user_detail(site: Site, people: People) -> None:
     site.open("users:detail", people.user.user.pk)
 
 
+def deactivate_confirm(site: Site, people: People) -> None:
+    site.sign_in(people.admin)
+    site.open("users:deactivate", people.user.user.pk)
+
+
+def reset_two_factor_confirm(site: Site, people: People) -> None:
+    site.sign_in(people.admin)
+    site.open("users:reset-two-factor", people.user.user.pk)
+
+
+def audit_log(site: Site, people: People) -> None:
+    site.sign_in(people.admin)
+    site.open("audit:list")
+
+
 def forbidden(site: Site, people: People) -> None:
     site.sign_in(people.user)
     response = site.open("users:list")
@@ -187,6 +216,8 @@ PAGE_STATES: dict[str, Callable[[Site, People], None]] = {
     "code-error": code_error,
     "enrolment": enrolment,
     "enrolment-error": enrolment_error,
+    "new-password": new_password,
+    "new-password-errors": new_password_errors,
     "profile": profile,
     "profile-saved": profile_saved,
     "profile-edit": profile_edit,
@@ -197,6 +228,9 @@ PAGE_STATES: dict[str, Callable[[Site, People], None]] = {
     "user-create": user_create,
     "user-create-errors": user_create_errors,
     "user-detail": user_detail,
+    "deactivate-confirm": deactivate_confirm,
+    "reset-two-factor-confirm": reset_two_factor_confirm,
+    "audit-log": audit_log,
     "403": forbidden,
     "404": not_found,
     "404-anonymous": not_found_anonymous,

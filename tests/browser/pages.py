@@ -82,6 +82,13 @@ class Site:
 
     # What the page shows
 
+    def main(self) -> Locator:
+        return self.page.locator("main")
+
+    def fact(self, label: str) -> Locator:
+        """Return the value beside the term ``label`` in an account's facts list."""
+        return self.page.locator(f"dl.facts dt:text-is('{label}') + dd")
+
     def heading(self) -> Locator:
         return self.page.get_by_role("heading", level=1)
 
@@ -110,6 +117,13 @@ class Site:
         """Type the account's current unused code on the code page."""
         assert account.authenticator is not None, "the account has no authenticator app"
         self.submit_code(self.clock.unused_code(account.authenticator, account.user))
+
+    def choose_new_password(self, account: Account, password: str) -> None:
+        """Replace a password an admin chose, on the page after the password step."""
+        expect(self.page).to_have_url(self.url("accounts:new-password"))
+        self.fill_form({"new_password1": password, "new_password2": password})
+        self.submit("Save password and continue")
+        account.password = password
 
     def sign_in(self, account: Account) -> None:
         """Sign in through both steps and land on the profile page."""

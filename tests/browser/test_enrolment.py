@@ -27,7 +27,7 @@ def test_first_admin_setup_and_enrolment(any_site: Site):
     admin = Account(User.objects.get(username="ada"))
     any_site.enrol(admin)
     expect(any_site.page).to_have_url(any_site.url("users:me"))
-    expect(any_site.page.locator(".facts")).to_contain_text("Admin")
+    expect(any_site.fact("Role")).to_have_text("Admin")
     assert device_of(admin.user).confirmed
 
 
@@ -96,11 +96,13 @@ def test_admin_creates_user_who_enrols(any_site: Site, root: Account):
     bob = Account(User.objects.get(username="bob"))
     expect(any_site.page).to_have_url(any_site.url("users:detail", bob.user.pk))
     expect(any_site.messages()).to_contain_text("User bob is created.")
-    expect(any_site.page.locator(".facts")).to_contain_text("Not set up yet")
+    expect(any_site.fact("Authenticator app")).to_have_text("Not set up yet")
 
-    # Bob signs in with the password the admin chose and sets up his app.
+    # Bob signs in with the password the admin chose, replaces it and sets up his app.
     any_site.sign_out()
     any_site.submit_password("bob")
+    any_site.choose_new_password(bob, "a password only bob knows")
+    expect(any_site.messages()).to_contain_text("Your new password is saved.")
     any_site.enrol(bob)
     expect(any_site.page).to_have_url(any_site.url("users:me"))
-    expect(any_site.page.locator(".facts")).to_contain_text("bob@example.com")
+    expect(any_site.fact("Email")).to_have_text("bob@example.com")

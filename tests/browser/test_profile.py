@@ -14,9 +14,8 @@ def test_profile_edit_saves(any_site: Site, alice: Account):
 
     expect(any_site.page).to_have_url(any_site.url("users:me"))
     expect(any_site.messages()).to_have_text("Your profile is saved.")
-    facts = any_site.page.locator(".facts")
-    expect(facts).to_contain_text("Alice Pleasance Liddell")
-    expect(facts).to_contain_text("a.liddell@example.org")
+    expect(any_site.fact("Full name")).to_have_text("Alice Pleasance Liddell")
+    expect(any_site.fact("Email")).to_have_text("a.liddell@example.org")
 
 
 def test_profile_edit_errors_keep_input(any_site: Site, alice: Account):

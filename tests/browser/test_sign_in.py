@@ -12,7 +12,7 @@ def test_sign_in_with_code(any_site: Site, alice: Account):
     any_site.sign_in(alice)
 
     expect(any_site.heading()).to_have_text("Your profile")
-    expect(any_site.page.locator(".facts")).to_contain_text("alice@example.com")
+    expect(any_site.fact("Email")).to_have_text("alice@example.com")
 
 
 def test_wrong_password_message(any_site: Site, alice: Account):
