@@ -6,12 +6,15 @@ JavaScript on or off, because every form is a plain HTML form. Tests of new
 flows add a method here instead of repeating selectors.
 """
 
+import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, Response, expect
 
 from accounts.models import User
+from accounts.recovery_codes import CODES_PER_SET as RECOVERY_CODES_PER_SET
 from tests.browser.authenticator import Authenticator, StepClock, decode_qr_code
 from tests.helpers import PASSWORD, create_user, device_of
 
@@ -27,6 +30,7 @@ class Account:
     user: User
     password: str = PASSWORD
     authenticator: Authenticator | None = field(default=None)
+    recovery_codes: list[str] = field(default_factory=list)
 
     @property
     def username(self) -> str:
@@ -145,9 +149,60 @@ class Site:
         """Read the QR code from a screenshot, as a phone camera would."""
         return Authenticator.from_otpauth_uri(decode_qr_code(self.qr_code()))
 
-    def enrol(self, account: Account) -> None:
-        """On the enrolment page, scan the QR code and confirm its first code."""
+    def confirm_enrolment(self, account: Account) -> None:
+        """On the enrolment page, scan the QR code and confirm its first code.
+
+        The site answers with the page of new recovery codes.
+        """
         expect(self.page).to_have_url(self.url("accounts:enrol"))
         account.authenticator = self.scan_qr_code()
         code = self.clock.unused_code(account.authenticator, account.user)
         self.submit_code(code, button_name="Confirm and sign in")
+        expect(self.heading()).to_have_text("Your recovery codes")
+
+    def enrol(self, account: Account) -> list[str]:
+        """Enrol the account's authenticator app and save its recovery codes.
+
+        Return the recovery codes the site showed, which ``account`` keeps too.
+        """
+        self.confirm_enrolment(account)
+        return self.save_recovery_codes(account)
+
+    # Recovery codes
+
+    def shown_recovery_codes(self) -> list[str]:
+        return self.page.locator("ol.recovery-codes code").all_inner_texts()
+
+    def save_recovery_codes(self, account: Account) -> list[str]:
+        """Tick "I have saved these recovery codes" and continue; return the codes."""
+        codes = self.shown_recovery_codes()
+        assert len(codes) == RECOVERY_CODES_PER_SET, f"expected a set of codes, found {codes}"
+        account.recovery_codes = codes
+
+        self.page.get_by_label("I have saved these recovery codes").check()
+        self.submit("Continue")
+        return codes
+
+    def sign_in_with_recovery_code(self, account: Account, code: str) -> None:
+        """Sign in with the password and, from the code page, a recovery code."""
+        self.submit_password(account.username, account.password)
+        expect(self.page).to_have_url(self.url("accounts:code"))
+        with self.page.expect_navigation():
+            self.page.get_by_role("link", name="Use a recovery code").click()
+        expect(self.page).to_have_url(self.url("accounts:recovery"))
+        self.fill_form({"recovery_code": code})
+        self.submit("Sign in")
+
+    # Re-authentication
+
+    def reauthenticate(self, account: Account) -> None:
+        """On the page that asks again, enter the password and a current code."""
+        expect(self.page).to_have_url(re.compile(re.escape(self.url("users:reauthenticate"))))
+        assert account.authenticator is not None, "the account has no authenticator app"
+        code = self.clock.unused_code(account.authenticator, account.user)
+        self.fill_form({"password": account.password, "code": code})
+        self.submit("Confirm")
+
+    def let_reauthentication_expire(self) -> None:
+        """Move past the time in which a sign-in counts as a re-authentication."""
+        self.clock.shift(settings.REAUTHENTICATION_SECONDS + 1)

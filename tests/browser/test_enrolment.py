@@ -44,10 +44,14 @@ def test_first_admin_link_works_once(any_site: Site, alice: Account):
 def test_newcomer_enrols_by_scanning(any_site: Site, newcomer: Account):
     any_site.submit_password("newcomer")
 
-    any_site.enrol(newcomer)
+    any_site.confirm_enrolment(newcomer)
+    expect(any_site.messages()).to_contain_text("Your authenticator app is set up.")
+    codes = any_site.save_recovery_codes(newcomer)
 
     expect(any_site.page).to_have_url(any_site.url("users:me"))
-    expect(any_site.messages()).to_contain_text("Your authenticator app is set up.")
+    expect(any_site.messages()).to_contain_text("Your recovery codes are set up.")
+    expect(any_site.fact("Recovery codes")).to_have_text(f"{len(codes)} unused codes")
+    assert len(set(codes)) == len(codes)
     assert newcomer.authenticator.key == device_of(newcomer.user).bin_key
     assert newcomer.authenticator.label == "twofactor_site:newcomer"
     assert newcomer.authenticator.issuer == "twofactor_site"
