@@ -9,6 +9,7 @@ run over all of them, so a new page is checked by adding one entry to
 from collections.abc import Callable
 from functools import cached_property
 
+from django.conf import settings
 from playwright.sync_api import expect
 
 from accounts import first_admin
@@ -209,6 +210,98 @@ def first_admin_errors(site: Site, people: People) -> None:
     expect(site.field_errors("email")).to_be_visible()
 
 
+def recovery_codes(site: Site, people: People) -> None:
+    site.submit_password(people.newcomer.username)
+    site.confirm_enrolment(people.newcomer)
+
+
+def recovery_codes_error(site: Site, people: People) -> None:
+    site.submit_password(people.newcomer.username)
+    site.confirm_enrolment(people.newcomer)
+    site.submit("Continue")
+    expect(site.field_errors("saved")).to_be_visible()
+
+
+def recovery_sign_in_error(site: Site, people: People) -> None:
+    site.submit_password(people.user.username)
+    site.open("accounts:recovery")
+    site.fill_form({"recovery_code": "not-a-recovery-code"})
+    site.submit("Sign in")
+    expect(site.field_errors("recovery_code")).to_be_visible()
+
+
+def reauthenticate_error(site: Site, people: People) -> None:
+    site.sign_in(people.user)
+    site.let_reauthentication_expire()
+    site.open("users:password")
+    site.fill_form({"password": "not the password", "code": "123456"})
+    site.submit("Confirm")
+    expect(site.form_errors().or_(site.field_errors("password"))).to_be_visible()
+
+
+def password_change_errors(site: Site, people: People) -> None:
+    site.sign_in(people.user)
+    site.open("users:password")
+    site.fill_form(
+        {
+            "old_password": "not the password",
+            "new_password1": "a new password for alice",
+            "new_password2": "another new password",
+        }
+    )
+    site.submit("Change password")
+    expect(site.field_errors("new_password2")).to_be_visible()
+
+
+def replace_authenticator(site: Site, people: People) -> None:
+    site.sign_in(people.user)
+    site.open("users:authenticator")
+    expect(site.qr_code()).to_be_visible()
+
+
+def invite_new_user(site: Site, people: People) -> None:
+    """Create a user without a password, which shows the admin the invitation link."""
+    site.sign_in(people.admin)
+    site.open("users:create")
+    site.fill_form({"username": "bob", "email": "bob@example.com", "full_name": "Bob Builder"})
+    site.submit("Create user")
+    expect(site.page.get_by_label("Invitation link")).to_be_visible()
+
+
+def invitation_acceptance(site: Site, people: People) -> None:
+    invite_new_user(site, people)
+    link = site.page.get_by_label("Invitation link").input_value()
+    site.sign_out()
+    site.page.goto(link)
+    expect(site.page.locator("form [name='new_password1']")).to_be_visible()
+
+
+def role_change_confirm(site: Site, people: People) -> None:
+    site.sign_in(people.admin)
+    site.open("users:role", people.user.user.pk)
+
+
+def audit_log_filtered(site: Site, people: People) -> None:
+    site.submit_password(people.user.username, "wrong password")
+    site.sign_in(people.admin)
+    site.open("audit:list")
+    site.fill_form({"username": people.user.username})
+    site.submit("Filter")
+    expect(site.page.locator("table.audit")).to_be_visible()
+
+
+def locked_out(site: Site, people: People) -> None:
+    for _ in range(settings.PASSWORD_FAILURE_LIMIT + 1):
+        site.open("accounts:login")
+        site.fill_form({"username": people.user.username, "password": "wrong password"})
+        with site.page.expect_navigation() as navigation:
+            site.page.get_by_role("button", name="Continue", exact=True).click()
+        if navigation.value is not None and navigation.value.status == 429:
+            break
+
+    expect(site.heading()).to_have_text("Too many failed attempts")
+
+
 PAGE_STATES: dict[str, Callable[[Site, People], None]] = {
     "login": login,
     "login-error": login_error,
@@ -218,19 +311,30 @@ PAGE_STATES: dict[str, Callable[[Site, People], None]] = {
     "enrolment-error": enrolment_error,
     "new-password": new_password,
     "new-password-errors": new_password_errors,
+    "recovery-codes": recovery_codes,
+    "recovery-codes-error": recovery_codes_error,
+    "recovery-sign-in-error": recovery_sign_in_error,
     "profile": profile,
     "profile-saved": profile_saved,
     "profile-edit": profile_edit,
     "profile-edit-errors": profile_edit_errors,
+    "reauthenticate-error": reauthenticate_error,
+    "password-change-errors": password_change_errors,
+    "replace-authenticator": replace_authenticator,
     "users-list": users_list,
     "users-list-pages": users_list_pages,
     "users-search-empty": users_search_empty,
     "user-create": user_create,
     "user-create-errors": user_create_errors,
+    "invitation-link": invite_new_user,
+    "invitation": invitation_acceptance,
     "user-detail": user_detail,
+    "role-change-confirm": role_change_confirm,
     "deactivate-confirm": deactivate_confirm,
     "reset-two-factor-confirm": reset_two_factor_confirm,
     "audit-log": audit_log,
+    "audit-log-filtered": audit_log_filtered,
+    "lockout": locked_out,
     "403": forbidden,
     "404": not_found,
     "404-anonymous": not_found_anonymous,
