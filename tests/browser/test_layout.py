@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from tests.browser.page_states import PAGE_STATES, People
-from tests.browser.pages import DESKTOP, PHONE, Account, Site
+from tests.browser.pages import DESKTOP, PHONE, RECOVERY_CODES_PER_SET, Account, Site
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 
@@ -71,3 +71,18 @@ def test_secret_monospaced(site: Site, newcomer: Account):
 
     font = secret.evaluate("element => getComputedStyle(element).fontFamily")
     assert "monospace" in font
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_recovery_codes_unbroken(open_site: Callable[..., Site], newcomer: Account, viewport):
+    site = open_site(viewport=viewport)
+    site.submit_password(newcomer.username)
+    site.confirm_enrolment(newcomer)
+
+    # An inline element broken across lines has one client rectangle per line.
+    line_counts = site.page.locator("ol.recovery-codes code").evaluate_all(
+        "codes => codes.map(code => code.getClientRects().length)"
+    )
+
+    assert len(line_counts) == RECOVERY_CODES_PER_SET
+    assert line_counts == [1] * RECOVERY_CODES_PER_SET, "a recovery code wraps onto two lines"
