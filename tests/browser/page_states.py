@@ -6,6 +6,7 @@ run over all of them, so a new page is checked by adding one entry to
 ``PAGE_STATES``.
 """
 
+import re
 from collections.abc import Callable
 from functools import cached_property
 
@@ -236,7 +237,8 @@ def reauthenticate_error(site: Site, people: People) -> None:
     site.open("users:password")
     site.fill_form({"password": "not the password", "code": "123456"})
     site.submit("Confirm")
-    expect(site.form_errors().or_(site.field_errors("password"))).to_be_visible()
+    expect(site.page).to_have_url(re.compile(re.escape(site.url("users:reauthenticate"))))
+    expect(site.field_errors("password")).to_be_visible()
 
 
 def password_change_errors(site: Site, people: People) -> None:
