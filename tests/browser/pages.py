@@ -30,7 +30,6 @@ class Account:
     user: User
     password: str = PASSWORD
     authenticator: Authenticator | None = field(default=None)
-    recovery_codes: list[str] = field(default_factory=list)
 
     @property
     def username(self) -> str:
@@ -163,21 +162,20 @@ class Site:
     def enrol(self, account: Account) -> list[str]:
         """Enrol the account's authenticator app and save its recovery codes.
 
-        Return the recovery codes the site showed, which ``account`` keeps too.
+        Return the recovery codes the site showed.
         """
         self.confirm_enrolment(account)
-        return self.save_recovery_codes(account)
+        return self.save_recovery_codes()
 
     # Recovery codes
 
     def shown_recovery_codes(self) -> list[str]:
         return self.page.locator("ol.recovery-codes code").all_inner_texts()
 
-    def save_recovery_codes(self, account: Account) -> list[str]:
-        """Tick "I have saved these recovery codes" and continue; return the codes."""
+    def save_recovery_codes(self) -> list[str]:
+        """Tick "I have saved these recovery codes", continue, and return the codes."""
         codes = self.shown_recovery_codes()
         assert len(codes) == RECOVERY_CODES_PER_SET, f"expected a set of codes, found {codes}"
-        account.recovery_codes = codes
 
         self.page.get_by_label("I have saved these recovery codes").check()
         self.submit("Continue")

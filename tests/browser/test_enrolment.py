@@ -46,7 +46,7 @@ def test_newcomer_enrols_by_scanning(any_site: Site, newcomer: Account):
 
     any_site.confirm_enrolment(newcomer)
     expect(any_site.messages()).to_contain_text("Your authenticator app is set up.")
-    codes = any_site.save_recovery_codes(newcomer)
+    codes = any_site.save_recovery_codes()
 
     expect(any_site.page).to_have_url(any_site.url("users:me"))
     expect(any_site.messages()).to_contain_text("Your recovery codes are set up.")
