@@ -39,7 +39,7 @@ def test_change_password_after_reauthentication(any_site: Site, open_site, alice
 
     any_site.sign_out()
     any_site.submit_password("alice", alice.password)
-    expect(any_site.form_errors()).to_contain_text("correct username and password")
+    expect(any_site.form_errors()).to_contain_text("The username or password is not correct")
     alice.password = NEW_PASSWORD
     any_site.sign_in(alice)
 

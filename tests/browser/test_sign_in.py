@@ -19,7 +19,7 @@ def test_wrong_password_message(any_site: Site, alice: Account):
     any_site.submit_password("alice", "not the password")
 
     expect(any_site.page).to_have_url(any_site.url("accounts:login"))
-    expect(any_site.form_errors()).to_contain_text("correct username and password")
+    expect(any_site.form_errors()).to_contain_text("The username or password is not correct")
     expect(any_site.page.locator("[name='username']")).to_have_value("alice")
 
 

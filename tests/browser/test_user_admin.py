@@ -38,7 +38,7 @@ def test_deactivated_user_signs_in_after_reactivation(
 
     any_site.submit_password("alice")
     expect(any_site.page).to_have_url(any_site.url("accounts:login"))
-    expect(any_site.form_errors()).to_be_visible()
+    expect(any_site.form_errors()).to_contain_text("The username or password is not correct")
 
     any_site.sign_in(root)
     open_action(any_site, alice, "Reactivate")
