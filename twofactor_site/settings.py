@@ -242,6 +242,21 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+
+# SECURITY: production mode over plain HTTP, for measuring the site on this
+# machine only. Secure cookies are never sent over HTTP, so they are switched
+# off, and the setting is rejected unless every allowed host is a loopback
+# address, where no traffic leaves the machine.
+INSECURE_LOCAL_HTTP = env_bool("DJANGO_INSECURE_LOCAL_HTTP", default=False)
+if INSECURE_LOCAL_HTTP:
+    LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+    if not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+        raise ImproperlyConfigured(
+            "DJANGO_INSECURE_LOCAL_HTTP=1 needs DJANGO_ALLOWED_HOSTS to list only "
+            f"loopback hosts ({', '.join(sorted(LOOPBACK_HOSTS))}), got {ALLOWED_HOSTS}."
+        )
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
