@@ -5,11 +5,13 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
-from accounts.models import TOTPDevice, User
+from accounts import audit
+from accounts.models import EventType, TOTPDevice, User
 
 
 class SiteAdmin(OTPAdminSite):
@@ -17,6 +19,8 @@ class SiteAdmin(OTPAdminSite):
 
     Its own login page would be a password-only form, so it sends people to
     the site's two-step sign-in instead and returns them to the admin after.
+    A signed-in user who is not staff gets the 403 page rather than a sign-in
+    loop.
     """
 
     site_header = _("twofactor_site administration")
@@ -24,6 +28,16 @@ class SiteAdmin(OTPAdminSite):
     index_title = _("Data")
 
     def login(self, request, extra_context=None):
+        if request.user.is_authenticated:
+            audit.record(
+                EventType.ACCESS_DENIED,
+                request,
+                user=request.user,
+                succeeded=False,
+                detail=request.GET.get("next", request.path)[:200],
+            )
+            raise PermissionDenied
+
         next_url = request.GET.get("next") or reverse("admin:index", current_app=self.name)
         return redirect_to_login(next_url, reverse("accounts:login"))
 
