@@ -6,7 +6,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format check-python clean
+.PHONY: run test test-postgres bench lint format check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -38,6 +38,14 @@ format: $(VENV)/.dev
 
 test: export DJANGO_DEBUG ?= 1
 test: lint
+	$(PY) -m pytest
+
+# The test suite again, against the PostgreSQL database that DATABASE_URL
+# names. Its role must be allowed to create the test database.
+test-postgres: export DJANGO_DEBUG ?= 1
+test-postgres: $(VENV)/.dev
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+		*) echo "Set DATABASE_URL=postgres://USER:PASSWORD@127.0.0.1:5432/NAME to run this."; exit 1;; esac
 	$(PY) -m pytest
 
 clean:
