@@ -40,6 +40,14 @@ test: export DJANGO_DEBUG ?= 1
 test: lint
 	$(PY) -m pytest
 
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+# Load benchmark on 127.0.0.1; writes docs/benchmarks.md. See bench/run.py.
+bench: $(VENV)/.bench
+	$(PY) -m bench.run
+
 # The test suite again, against the PostgreSQL database that DATABASE_URL
 # names. Its role must be allowed to create the test database.
 test-postgres: export DJANGO_DEBUG ?= 1

@@ -30,16 +30,17 @@ def record(
     """
     if user is not None and not username:
         username = user.get_username()
+    username = storable(username, USERNAME_LENGTH)
 
     address = client_address(request) if request is not None else ""
     event = AuthEvent.objects.create(
         event_type=event_type,
         user=user,
-        username=username[:USERNAME_LENGTH],
+        username=username,
         succeeded=succeeded,
         client_address=valid_address(address),
         user_agent=user_agent(request) if request is not None else "",
-        detail=detail[:DETAIL_LENGTH],
+        detail=storable(detail, DETAIL_LENGTH),
     )
 
     level = logging.INFO if succeeded else logging.WARNING
@@ -49,11 +50,19 @@ def record(
         event_type.value,
         "succeeded" if succeeded else "failed",
         user.pk if user is not None else None,
-        username[:USERNAME_LENGTH],
+        username,
         address or "-",
         f", {detail}" if detail else "",
     )
     return event
+
+
+def storable(text: str, max_length: int) -> str:
+    """Return ``text`` cut to ``max_length``, without NUL characters.
+
+    Typed usernames can contain NUL, which PostgreSQL text columns reject.
+    """
+    return text.replace("\x00", "")[:max_length]
 
 
 def valid_address(address: str) -> str | None:

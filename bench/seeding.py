@@ -6,8 +6,6 @@ knows the seed computes every user's codes without reading the database.
 Never run this against a database that real people use.
 """
 
-import hashlib
-import hmac
 from collections.abc import Iterator
 
 from django.contrib.auth.hashers import make_password
@@ -15,19 +13,11 @@ from django.db import transaction
 
 from accounts import encryption
 from accounts.models import AuthEvent, EventType, Role, TOTPDevice, User
+from bench.keys import device_key, username_for
 
 BATCH_SIZE = 1000
 FIRST_NAMES = ["Ada", "Alan", "Grace", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia"]
 LAST_NAMES = ["Lovelace", "Turing", "Hopper", "Dijkstra", "Liskov", "Knuth", "Allen", "Smith"]
-
-
-def device_key(key_seed: bytes, username: str) -> bytes:
-    """Return the 20-byte TOTP key of ``username``'s seeded device."""
-    return hmac.new(key_seed, username.encode(), hashlib.sha1).digest()
-
-
-def username_for(prefix: str, number: int) -> str:
-    return f"{prefix}{number:06d}"
 
 
 def full_name_for(number: int) -> str:

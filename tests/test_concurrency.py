@@ -41,13 +41,13 @@ def seed_users(prefix: str, count: int, role: str = Role.USER) -> list[User]:
     return users
 
 
-def sign_in_over_http(session: HttpSession, user: User) -> list[tuple[str, Response]]:
-    login, code = reverse("accounts:login"), reverse("accounts:code")
+def sign_in_over_http(session: HttpSession, user: User, code: str) -> list[tuple[str, Response]]:
+    login = reverse("accounts:login")
     steps = [("login page", session.get(login))]
     steps.append(
         ("password", session.post(login, {"username": user.username, "password": PASSWORD}))
     )
-    steps.append(("code", session.post(code, {"code": code_for(device_of(user))})))
+    steps.append(("code", session.post(reverse("accounts:code"), {"code": code})))
     steps.append(("profile", session.get(reverse("users:me"))))
     return steps
 
@@ -105,13 +105,20 @@ def test_parallel_sign_ins_edits_and_creations(live_server, clock, caplog):
     users = seed_users("user", 12)
     admins = seed_users("admin", THREADS - len(users), role=Role.ADMIN)
 
+    # Codes are computed here, because a query from a client thread would
+    # leave a database connection open there. The clock is frozen, so they
+    # stay valid.
     def user_job(user: User) -> Callable:
-        session = HttpSession(live_server.url)
-        return lambda: sign_in_over_http(session, user) + edit_profile_over_http(session, user)
+        session, code = HttpSession(live_server.url), code_for(device_of(user))
+        return lambda: (
+            sign_in_over_http(session, user, code) + edit_profile_over_http(session, user)
+        )
 
     def admin_job(admin: User) -> Callable:
-        session = HttpSession(live_server.url)
-        return lambda: sign_in_over_http(session, admin) + create_users_over_http(session, admin)
+        session, code = HttpSession(live_server.url), code_for(device_of(admin))
+        return lambda: (
+            sign_in_over_http(session, admin, code) + create_users_over_http(session, admin)
+        )
 
     steps = run_in_threads([user_job(user) for user in users] + [admin_job(a) for a in admins])
 
