@@ -294,3 +294,20 @@ def sign_in_with_csrf(client: Client, user) -> None:
         reverse("accounts:code"),
         {"code": code_for(device_of(user)), "csrfmiddlewaretoken": token},
     )
+
+
+@pytest.mark.parametrize(("first", "second"), [("älice", "ÄLICE"), ("ólafur", "Ólafur")])
+def test_non_ascii_usernames_differing_in_case_clash(db, first, second):
+    create_user(first, email="one@example.com")
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create_user(second, email="two@example.com", password=PASSWORD)
+
+
+def test_non_ascii_username_signs_in_in_other_case(client, clock):
+    create_user("älice")
+
+    response = client.post(LOGIN, {"username": "ÄLICE", "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.url == reverse("accounts:code")

@@ -207,6 +207,9 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
+    # Checks bcrypt hashes imported by import_fastapi_users. It comes after
+    # Argon2, so a correct password is rehashed with Argon2 at first sign-in.
+    "accounts.hashers.LegacyBCryptPasswordHasher",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
