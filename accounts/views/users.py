@@ -18,6 +18,7 @@ from accounts.decorators import admin_required
 from accounts.enrolment import confirmed_device
 from accounts.forms import UserCreateForm
 from accounts.models import User
+from accounts.pagination import lookahead_page
 
 logger = logging.getLogger(__name__)
 
@@ -41,8 +42,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
         users = users.filter(
             Q(username__icontains=query) | Q(email__icontains=query) | Q(full_name__icontains=query)
         )
-
-    page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
+        # A search is paged without a COUNT, which would read every row.
+        page = lookahead_page(users, request.GET.get("page"), USERS_PER_PAGE)
+    else:
+        page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "users/list.html", {"page": page, "query": query})
 
 
