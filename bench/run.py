@@ -11,6 +11,7 @@ import csv
 import os
 import platform
 import secrets
+import shutil
 import signal
 import socket
 import statistics
@@ -27,6 +28,8 @@ import psutil
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 REPORT = PROJECT_DIR / "docs" / "benchmarks.md"
+# Server and locust logs of the last run, kept for reading after it.
+LOG_DIR = PROJECT_DIR / "test-artifacts" / "bench"
 VENV_BIN = Path(sys.executable).parent
 PHASE_SECONDS = int(os.environ.get("BENCH_PHASE_SECONDS", "20"))
 SIGNIN_CLIENTS = (1, 4, 16)
@@ -273,6 +276,7 @@ def main() -> None:
             f"{value:.2f}" for value in os.getloadavg()
         )
         server_errors = (workdir / "gunicorn.log").read_text().count("ERROR")
+        keep_logs(workdir)
 
     from bench.report import write_report
 
@@ -288,6 +292,12 @@ def main() -> None:
         server_errors=server_errors,
     )
     print(f"Wrote {REPORT.relative_to(PROJECT_DIR)}", flush=True)
+
+
+def keep_logs(workdir: Path) -> None:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    for name in ("gunicorn.log", "locust.log"):
+        shutil.copyfile(workdir / name, LOG_DIR / name)
 
 
 def run_page_phases(host: str, pid: int, environment: dict, workdir: Path) -> dict[int, Phase]:
