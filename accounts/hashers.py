@@ -12,10 +12,9 @@ class SiteArgon2PasswordHasher(Argon2PasswordHasher):
     64 MiB and 3 passes are RFC 9106's recommendation for machines with little
     memory (section 4, second option), well above OWASP's minimum of 19 MiB
     and 2 passes. One lane instead of Django's 8 keeps each verification on
-    one core: a server verifies many passwords at once, so extra lanes only
-    make concurrent sign-ins compete for the same cores, and the cost of a
-    sign-in stays one core for the time measured in docs/benchmarks.md (about
-    0.2 s on the reference machine).
+    one core. A server verifies many passwords at once, so extra lanes only
+    make concurrent sign-ins compete for the same cores. One verification
+    takes about 0.2 s on an idle core of the machine in docs/benchmarks.md.
 
     The algorithm name stays ``argon2``, so this hasher also verifies hashes
     made with other Argon2 parameters, and ``must_update`` reports them, so

@@ -1,9 +1,9 @@
 """State that must hold across gunicorn workers lives in the database.
 
-With several worker processes, or several machines on PostgreSQL, a
-per-process cache (Django's default LocMemCache) is a different store in
-each process, so throttling, replay protection, lockouts or sessions kept
-there would hold in one process and not in the next.
+With several worker processes, or several machines on PostgreSQL, each
+process has its own per-process cache (Django's default LocMemCache).
+Throttling, replay protection, lockouts or sessions kept there would hold in
+one process and not in the next.
 """
 
 import ast

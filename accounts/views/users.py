@@ -43,6 +43,9 @@ def user_list(request: HttpRequest) -> HttpResponse:
             Q(username__icontains=query) | Q(email__icontains=query) | Q(full_name__icontains=query)
         )
         # A search is paged without a COUNT, which would read every row.
+        # NOTE: a term that few users match still reads every row, because a
+        # B-tree index cannot serve LIKE '%term%'. A trigram index (pg_trgm on
+        # PostgreSQL, an FTS5 trigram table on SQLite) would be needed there.
         page = lookahead_page(users, request.GET.get("page"), USERS_PER_PAGE)
     else:
         page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
