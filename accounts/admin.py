@@ -1,5 +1,7 @@
 """The Django admin: users and devices, behind both sign-in factors."""
 
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -11,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.admin import OTPAdminSite
 
 from accounts import audit
-from accounts.models import EventType, TOTPDevice, User
+from accounts.escaping import visible_controls
+from accounts.models import AuthEvent, EventType, TOTPDevice, User
 
 
 class SiteAdmin(OTPAdminSite):
@@ -123,3 +126,31 @@ class TOTPDeviceAdmin(admin.ModelAdmin):
 
 
 site.register(Group, admin.ModelAdmin)
+
+
+@admin.register(AuthEvent, site=site)
+class AuthEventAdmin(admin.ModelAdmin):
+    """The audit log, read-only: events are evidence, so the admin allows no edits."""
+
+    list_display = ("created_at", "event_type", "succeeded", "shown_username", "client_address")
+    list_filter = ("event_type", "succeeded")
+    search_fields = ("username",)
+    date_hierarchy = "created_at"
+    list_select_related = ("user",)
+
+    @admin.display(description=_("username tried"), ordering="username")
+    def shown_username(self, event: AuthEvent) -> str:
+        return visible_controls(event.username)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# Password failure records; deleting one lifts its lockout early.
+site.register(AccessAttempt, AccessAttemptAdmin)

@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from accounts import receivers  # noqa: F401  (connects the signal receivers)
         from accounts.sqlite import connect_signals
 
         connect_signals()

@@ -6,6 +6,7 @@ import logging
 from django.http import HttpRequest
 
 from accounts.client import client_address, user_agent
+from accounts.escaping import visible_controls
 from accounts.models import AuthEvent, EventType, User
 
 logger = logging.getLogger(__name__)
@@ -30,17 +31,20 @@ def record(
     """
     if user is not None and not username:
         username = user.get_username()
-    username = storable(username, USERNAME_LENGTH)
+    # SECURITY: text typed by clients is stored as typed, except NUL, which
+    # PostgreSQL cannot store; pages and log lines show it escaped.
+    username = username.replace("\x00", "\ufffd")
+    detail = detail.replace("\x00", "\ufffd")
 
     address = client_address(request) if request is not None else ""
     event = AuthEvent.objects.create(
         event_type=event_type,
         user=user,
-        username=username,
+        username=username[:USERNAME_LENGTH],
         succeeded=succeeded,
         client_address=valid_address(address),
         user_agent=user_agent(request) if request is not None else "",
-        detail=storable(detail, DETAIL_LENGTH),
+        detail=detail[:DETAIL_LENGTH],
     )
 
     level = logging.INFO if succeeded else logging.WARNING
@@ -50,19 +54,11 @@ def record(
         event_type.value,
         "succeeded" if succeeded else "failed",
         user.pk if user is not None else None,
-        username,
+        username[:USERNAME_LENGTH],
         address or "-",
-        f", {detail}" if detail else "",
+        f", {visible_controls(detail)}" if detail else "",
     )
     return event
-
-
-def storable(text: str, max_length: int) -> str:
-    """Return ``text`` cut to ``max_length``, without NUL characters.
-
-    Typed usernames can contain NUL, which PostgreSQL text columns reject.
-    """
-    return text.replace("\x00", "")[:max_length]
 
 
 def valid_address(address: str) -> str | None:

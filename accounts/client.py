@@ -1,7 +1,12 @@
 """Facts about the client behind a request, for logs and audit records."""
 
+import ipaddress
+import logging
+
 from django.conf import settings
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 MAX_USER_AGENT_LENGTH = 300
 
@@ -23,8 +28,20 @@ def client_address(request: HttpRequest) -> str:
     hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
     if len(hops) < proxies:
         return remote
-    return hops[-proxies]
+
+    # A trusted proxy writes a valid address there. Anything else means the
+    # proxy count is wrong, and a non-address would break address lookups
+    # (the password guessing limits store it in an IP address column).
+    hop = hops[-proxies]
+    try:
+        ipaddress.ip_address(hop)
+    except ValueError:
+        logger.warning("Invalid X-Forwarded-For hop %r; using REMOTE_ADDR %s.", hop, remote)
+        return remote
+    return hop
 
 
 def user_agent(request: HttpRequest) -> str:
-    return request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT_LENGTH]
+    """Return the User-Agent header, shortened, with NUL (which PostgreSQL rejects) replaced."""
+    value = request.META.get("HTTP_USER_AGENT", "")[:MAX_USER_AGENT_LENGTH]
+    return value.replace("\x00", "\ufffd")

@@ -5,7 +5,7 @@ from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, 
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role, User
+from accounts.models import EventType, Role, User
 from accounts.validators import reject_control_characters
 from accounts.verification import normalize_code
 
@@ -129,3 +129,33 @@ class FirstAdminForm(UserCreateForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
+
+
+class AuditFilterForm(forms.Form):
+    """Filters of the audit log page; every field is optional."""
+
+    username = forms.CharField(
+        label=_("Username contains"), required=False, max_length=150, strip=True
+    )
+    event_type = forms.ChoiceField(
+        label=_("Event"), required=False, choices=[("", _("All events")), *EventType.choices]
+    )
+    date_from = forms.DateField(
+        label=_("From (UTC)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("First day to show, as YYYY-MM-DD."),
+    )
+    date_to = forms.DateField(
+        label=_("Until (UTC)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Last day to show, as YYYY-MM-DD."),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            self.add_error("date_to", _("The last day must not be before the first day."))
+        return data

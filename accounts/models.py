@@ -250,3 +250,32 @@ class AuthEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.event_type} {self.username}"
+
+
+class UserSession(models.Model):
+    """A signed-in session of a user, listed on their profile.
+
+    Written when the user signs in, refreshed at most once a minute while the
+    session is used, and deleted when it ends. ``session_key`` is the key of
+    the row in Django's session table.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="user_sessions",
+    )
+    session_key = models.CharField(_("session key"), max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in at"))
+    last_seen_at = models.DateTimeField(_("last seen at"))
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("user session")
+        verbose_name_plural = _("user sessions")
+        ordering = ["-last_seen_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"session of user {self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"

@@ -13,7 +13,7 @@ HEADER = """# Benchmarks
 Figures from one run of `make bench` (script: `bench/run.py`, load scenarios:
 `bench/locustfile.py`). The run serves the site with gunicorn in production
 mode (`DJANGO_DEBUG=0`, fresh keys, `DJANGO_ALLOWED_HOSTS=127.0.0.1`,
-`DJANGO_INSECURE_LOCAL_HTTP=1` for plain HTTP) on 127.0.0.1, with a fresh
+`DJANGO_HTTPS=0` for plain HTTP) on 127.0.0.1, with a fresh
 SQLite database in a temporary directory, and drives it with locust in
 headless mode on the same machine. Locust and the server share the cores, so
 the figures are lower bounds for a server with cores of its own. The load

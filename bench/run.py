@@ -59,14 +59,18 @@ def free_port() -> int:
 
 
 def bench_environment(workdir: Path) -> dict[str, str]:
-    """Production settings for plain HTTP on 127.0.0.1, with fresh keys."""
+    """Production settings for plain HTTP on 127.0.0.1, with fresh keys.
+
+    DJANGO_HTTPS=0 turns off the HTTPS redirect, HSTS and secure cookies,
+    which plain HTTP cannot carry.
+    """
     return {
         "DJANGO_SETTINGS_MODULE": "twofactor_site.settings",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_TOTP_ENCRYPTION_KEYS": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_INSECURE_LOCAL_HTTP": "1",
+        "DJANGO_HTTPS": "0",
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.db'}",
         "BENCH_PASSWORD": PASSWORD,
         "BENCH_KEY_SEED": KEY_SEED,

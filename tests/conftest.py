@@ -35,3 +35,11 @@ def admin_client(admin_user) -> Client:
     client = Client()
     sign_in(client, admin_user)
     return client
+
+
+@pytest.fixture
+def fast_password_hashing(settings):
+    """Hash with a cheap Argon2id, for tests that check many passwords."""
+    from tests.hashers import FAST_HASHERS
+
+    settings.PASSWORD_HASHERS = FAST_HASHERS

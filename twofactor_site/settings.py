@@ -132,10 +132,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_otp",
+    "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise, so that static files get these headers too.
+    "csp.middleware.CSPMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -145,7 +150,10 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.RequireVerifiedSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "accounts.session_timeout.SessionTimeoutMiddleware",
+    # Last, so that the lockout page it substitutes still passes through
+    # every middleware above on its way out (headers, cookies, messages).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "twofactor_site.urls"
@@ -222,7 +230,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# The first backend rejects every password check while a lockout is in force,
+# before the password is compared; see accounts.password_guessing.
+AUTHENTICATION_BACKENDS = [
+    "accounts.password_guessing.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "users:me"
@@ -243,28 +256,107 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
-
-# SECURITY: production mode over plain HTTP, for measuring the site on this
-# machine only. Secure cookies are never sent over HTTP, so they are switched
-# off, and the setting is rejected unless every allowed host is a loopback
-# address, where no traffic leaves the machine.
-INSECURE_LOCAL_HTTP = env_bool("DJANGO_INSECURE_LOCAL_HTTP", default=False)
-if INSECURE_LOCAL_HTTP:
-    LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
-    if not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
-        raise ImproperlyConfigured(
-            "DJANGO_INSECURE_LOCAL_HTTP=1 needs DJANGO_ALLOWED_HOSTS to list only "
-            f"loopback hosts ({', '.join(sorted(LOOPBACK_HOSTS))}), got {ALLOWED_HOSTS}."
-        )
-    SESSION_COOKIE_SECURE = False
-    CSRF_COOKIE_SECURE = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_FAILURE_VIEW = "accounts.views.errors.csrf_failure"
+
+# HTTPS. DJANGO_HTTPS=0 turns off the redirect to HTTPS, secure cookies and
+# HSTS together, for a production-mode server on plain HTTP on localhost
+# (benchmarks); never use it on a public address.
+HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", default=31_536_000) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a commitment that is hard to undo, so it is opt-in, and
+    # Django's warning about it being off is silenced.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# SECURITY: only behind a proxy that sets X-Forwarded-Proto itself and
+# drops the client's own; otherwise any client could claim HTTPS.
+if env_bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp). No page uses inline script or style.
+# The QR code is inline SVG markup drawn with presentation attributes, which
+# no directive restricts. Small data: images are allowed, though no page of
+# the site or of Django's admin uses one yet.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Sessions: a signed-in session ends after this long without a request, and
+# in any case this long after sign-in (accounts.session_timeout).
+SESSION_IDLE_MINUTES = env_int("DJANGO_SESSION_IDLE_MINUTES", default=30)
+SESSION_MAX_HOURS = env_int("DJANGO_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600 or 14 * 24 * 3600
+
+# Password guessing limits (django-axes, state in the database). Failures
+# count per username and, separately, per client address, each with its own
+# limit: an address is often shared by many people. Reaching a limit locks
+# that username or address for PASSWORD_LOCKOUT_MINUTES; each failure after
+# a lockout has lifted locks it again for twice as long as the last time, up
+# to PASSWORD_LOCKOUT_MAX_MINUTES. Failures are forgotten
+# PASSWORD_FAILURE_MEMORY_HOURS after they happen. See accounts.password_guessing.
+PASSWORD_FAILURE_LIMIT = max(1, env_int("DJANGO_PASSWORD_FAILURE_LIMIT", default=10))
+PASSWORD_ADDRESS_FAILURE_LIMIT = max(
+    1, env_int("DJANGO_PASSWORD_ADDRESS_FAILURE_LIMIT", default=50)
+)
+PASSWORD_LOCKOUT_MINUTES = max(1, env_int("DJANGO_PASSWORD_LOCKOUT_MINUTES", default=1))
+PASSWORD_LOCKOUT_MAX_MINUTES = max(
+    PASSWORD_LOCKOUT_MINUTES, env_int("DJANGO_PASSWORD_LOCKOUT_MAX_MINUTES", default=60)
+)
+PASSWORD_FAILURE_MEMORY_HOURS = max(1, env_int("DJANGO_PASSWORD_FAILURE_MEMORY_HOURS", default=24))
+
+AXES_HANDLER = "accounts.password_guessing.LockoutHandler"
+AXES_FAILURE_LIMIT = PASSWORD_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = "accounts.password_guessing.cool_off"
+AXES_CLIENT_IP_CALLABLE = "accounts.client.client_address"
+AXES_USERNAME_CALLABLE = "accounts.password_guessing.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.password_guessing.lockout_response"
+# SECURITY: one user's successful sign-in must not clear failures that other
+# usernames piled up from the same address, so nothing resets on success.
+AXES_RESET_ON_SUCCESS = False
+# Attempts during a lockout are rejected without being counted, so a lockout
+# always lifts on time however hard the account is being attacked.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# The audit log records sign-ins; axes' own access log would duplicate it.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+# Axes stores the POST data of each failed attempt; these fields are masked.
+# A new form that checks a password must name its secret fields here.
+AXES_SENSITIVE_PARAMETERS = [
+    "username",
+    "ip_address",
+    "password",
+    "old_password",
+    "current_password",
+    "new_password1",
+    "new_password2",
+    "password1",
+    "password2",
+    "code",
+    "recovery_code",
+    "csrfmiddlewaretoken",
+]
+
+# Days that security events stay in the audit log (prune_auth_events).
+AUDIT_RETENTION_DAYS = env_int("DJANGO_AUDIT_RETENTION_DAYS", default=365)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English"))]

@@ -12,13 +12,18 @@ from accounts import audit
 from accounts.enrolment import confirmed_device
 from accounts.forms import ProfileForm
 from accounts.models import EventType
+from accounts.user_sessions import active_sessions
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET"])
 def profile(request: HttpRequest) -> HttpResponse:
-    context = {"account": request.user, "device": confirmed_device(request.user)}
+    context = {
+        "account": request.user,
+        "device": confirmed_device(request.user),
+        "sessions": active_sessions(request.user),
+    }
     return render(request, "users/profile.html", context)
 
 
