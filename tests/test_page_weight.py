@@ -40,6 +40,7 @@ PAGES = [
     ("admin", "users:list", "?q=Longname"),
     ("admin", "users:create", ""),
     ("admin", "users:detail", ""),
+    ("admin", "audit:list", ""),
 ]
 
 
@@ -56,7 +57,13 @@ def linked_css_bytes(html: str) -> int:
 def visitor(request, db, clock) -> Client:
     """A client in the state the page needs, with a full page of long user rows."""
     # Long names and addresses, so each row of the user list is as wide as it gets.
-    seed_users(count=120, password=PASSWORD, key_seed=b"page weight", prefix="a-long-username-")
+    seed_users(
+        count=120,
+        password=PASSWORD,
+        key_seed=b"page weight",
+        prefix="a-long-username-",
+        events_per_user=1,
+    )
     User.objects.update(full_name="Maria Magdalena Longname-Doppelname von Beispielhausen")
 
     kind = request.param

@@ -39,6 +39,9 @@ PAGES = [
     ("admin", "users:create", ""),
     ("admin", "users:detail", ""),
     ("admin", "users:me", ""),
+    ("admin", "audit:list", ""),
+    ("admin", "audit:list", "?page=2"),
+    ("admin", "audit:list", "?username=many"),
     ("admin", "admin:index", ""),
     ("admin", "admin:accounts_user_changelist", ""),
 ]
