@@ -90,8 +90,8 @@ def setup_django(environment: dict[str, str]) -> None:
 def measure_argon2_seconds() -> tuple[float, float]:
     """Return the median wall-clock and CPU time of one verification with the site's hasher.
 
-    The CPU time does not grow when other processes compete for the cores,
-    so it is the cost to compare with on a busy machine.
+    The CPU time grows far less than the wall-clock time when other
+    processes compete for the cores, so it is the steadier cost to compare.
     """
     from django.contrib.auth.hashers import check_password, make_password
 

@@ -2,7 +2,7 @@
 
 Every user gets the same password, hashed once, and a confirmed TOTP device
 whose key is derived from a seed and the username, so a load driver that
-knows the seed computes every user's codes without reading the database.
+has the seed computes every user's codes without reading the database.
 Never run this against a database that real people use.
 """
 
