@@ -21,14 +21,22 @@ def create_user(
     role: str = Role.USER,
     created_by: User | None = None,
     request: HttpRequest | None = None,
+    must_change_password: bool = False,
 ) -> User:
     """Create and return an active user with the given password.
 
     A ``password`` of None leaves the account without a usable password.
+    With ``must_change_password`` the user replaces the password at sign-in.
     Uniqueness of username and email regardless of case is enforced by the
     database constraints, which raise ``IntegrityError`` on a duplicate.
     """
-    user = User(username=username, email=email, full_name=full_name, role=role)
+    user = User(
+        username=username,
+        email=email,
+        full_name=full_name,
+        role=role,
+        must_change_password=must_change_password,
+    )
     user.email = User.objects.normalize_email(email)
     if password is None:
         user.set_unusable_password()

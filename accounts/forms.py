@@ -1,7 +1,12 @@
 """Forms: validation of input, with errors attached to the field at fault."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm, UsernameField
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    SetPasswordForm,
+    UsernameField,
+)
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -129,6 +134,87 @@ class FirstAdminForm(UserCreateForm):
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
         }
+
+
+class UserCreateOrInviteForm(UserCreateForm):
+    """An admin's form for a new account whose password fields may both stay empty.
+
+    With both empty, the account gets no usable password and the user is
+    invited to choose one. With a password, the user must replace it at their
+    first sign-in.
+    """
+
+    error_messages = {
+        **UserCreateForm.error_messages,
+        "password_once": _(
+            "Enter the password twice, or leave both password fields empty to send "
+            "an invitation instead."
+        ),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("password1", "password2"):
+            self.fields[name].required = False
+        self.fields["password1"].help_text = _(
+            "Leave both password fields empty to email the user an invitation link, by which "
+            "they choose their own password."
+        )
+
+    def validate_passwords(self, *args, **kwargs) -> None:
+        password1 = self.cleaned_data.get("password1")
+        password2 = self.cleaned_data.get("password2")
+        if bool(password1) != bool(password2):
+            empty_field = "password2" if password1 else "password1"
+            self.add_error(
+                empty_field,
+                forms.ValidationError(self.error_messages["password_once"], code="password_once"),
+            )
+            return
+        super().validate_passwords(*args, **kwargs)
+
+    @property
+    def invites(self) -> bool:
+        """Whether the valid form requests an invitation instead of setting a password."""
+        return not self.cleaned_data.get("password1")
+
+
+class NewPasswordForm(SetPasswordForm):
+    """A user's choice of a new password, checked by Django's password validators.
+
+    With ``reject_current``, the user's current password is rejected, because
+    an admin chose it.
+    """
+
+    error_messages = {
+        **SetPasswordForm.error_messages,
+        "same_as_current": _("Choose a password different from the one you were given."),
+    }
+
+    def __init__(self, user: User, *args, reject_current: bool = False, **kwargs):
+        self.reject_current = reject_current
+        super().__init__(user, *args, **kwargs)
+        self.fields["new_password1"].widget.attrs["autofocus"] = True
+        for name in ("new_password1", "new_password2"):
+            self.fields[name].validators.append(MaxLengthValidator(MAX_PASSWORD_LENGTH))
+
+    def clean(self):
+        cleaned_data = super().clean()
+        password = cleaned_data.get("new_password1")
+        if self.reject_current and password and self.user.check_password(password):
+            self.add_error(
+                "new_password1",
+                forms.ValidationError(
+                    self.error_messages["same_as_current"], code="same_as_current"
+                ),
+            )
+        return cleaned_data
+
+
+class RoleForm(forms.Form):
+    """The role an admin gives another account."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
 class AuditFilterForm(forms.Form):

@@ -59,6 +59,11 @@ class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     email = models.EmailField(_("email address"), max_length=254)
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.USER)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("Set when an admin chose the password: the user picks a new one at sign-in."),
+    )
 
     objects = AccountManager()
 
@@ -109,6 +114,45 @@ class FirstAdminToken(models.Model):
 
     def __str__(self) -> str:
         return f"first-admin token of {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """A single-use link that lets a new user choose their first password.
+
+    Only the SHA-256 digest of the token is stored, so the database alone
+    cannot be used to open the link. A link works while ``used_at`` and
+    ``voided_at`` are empty and ``expires_at`` lies ahead.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    used_at = models.DateTimeField(_("used"), null=True, blank=True)
+    voided_at = models.DateTimeField(
+        _("voided"), null=True, blank=True, help_text=_("Set when a newer invitation replaced it.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"invitation of user {self.user_id} from {self.created_at:%Y-%m-%d %H:%M}"
 
 
 TOTP_KEY_BYTES = 20

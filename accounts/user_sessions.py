@@ -133,3 +133,21 @@ def end_other_sessions(request: HttpRequest) -> int:
 
     audit.record(EventType.SESSIONS_ENDED, request, user=user, detail=f"{len(keys)} ended")
     return len(keys)
+
+
+def end_sessions(user: User) -> int:
+    """Delete every signed-in session of ``user`` and return how many there were.
+
+    Used when an admin deactivates the user or resets their two-factor
+    sign-in. A session whose key was rotated after sign-in gets its row back
+    at its next request (``touch``), and until then it still stops at that
+    request: Django rejects inactive users, and ``RequireVerifiedSessionMiddleware``
+    ends sessions whose device is gone.
+    """
+    rows = UserSession.objects.filter(user=user)
+    keys = list(rows.values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    rows.delete()
+
+    logger.info("Ended %d session(s) of user %s.", len(keys), user.pk)
+    return len(keys)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts.views import profile, sessions, users
+from accounts.views import profile, sessions, user_admin, users
 
 app_name = "users"
 
@@ -11,4 +11,9 @@ urlpatterns = [
     path("me/edit/", profile.edit_profile, name="edit-me"),
     path("me/sessions/end-others/", sessions.end_others, name="end-other-sessions"),
     path("<int:pk>/", users.user_detail, name="detail"),
+    path("<int:pk>/role/", user_admin.change_role, name="role"),
+    path("<int:pk>/deactivate/", user_admin.deactivate, name="deactivate"),
+    path("<int:pk>/reactivate/", user_admin.reactivate, name="reactivate"),
+    path("<int:pk>/reset-two-factor/", user_admin.reset_two_factor, name="reset-two-factor"),
+    path("<int:pk>/invite/", user_admin.resend_invitation, name="invite"),
 ]

@@ -248,6 +248,33 @@ SIGNIN_PENDING_TIMEOUT = env_int("SIGNIN_PENDING_TIMEOUT", default=300)
 # Hours a first-admin link stays valid after `make run` prints it.
 FIRST_ADMIN_LINK_HOURS = env_int("FIRST_ADMIN_LINK_HOURS", default=24)
 
+# Hours an invitation link stays valid after an admin creates it.
+INVITATION_HOURS = env_int("INVITATION_HOURS", default=72)
+if INVITATION_HOURS < 1:
+    raise ImproperlyConfigured(f"INVITATION_HOURS must be at least 1, got {INVITATION_HOURS}.")
+
+# Public address of the site, such as https://example.com, for links in
+# emails. Empty means links use the host and scheme of the admin's request.
+SITE_BASE_URL = os.environ.get("DJANGO_SITE_BASE_URL", "").strip().rstrip("/")
+if SITE_BASE_URL and not SITE_BASE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured(
+        f"DJANGO_SITE_BASE_URL must start with https:// or http://, got {SITE_BASE_URL!r}."
+    )
+
+# Email: printed to the console unless DJANGO_EMAIL_HOST names an SMTP server.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "").strip()
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", default=587)
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", default=True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "webmaster@localhost")
+# Seconds to wait for the SMTP server, so a dead server cannot hang a request.
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", default=10)
+
 # django-otp: the issuer shown in authenticator apps, and the throttle base
 # in seconds (1, 2, 4, 8, ... seconds after consecutive failures).
 OTP_TOTP_ISSUER = SITE_NAME

@@ -62,6 +62,8 @@ def password_step(request: HttpRequest) -> HttpResponse:
 
 
 def next_step_for(user) -> str:
+    if user.must_change_password:
+        return "accounts:new-password"
     if enrolment.confirmed_device(user) is None:
         return "accounts:enrol"
     return "accounts:code"
@@ -131,6 +133,8 @@ def code_step(request: HttpRequest) -> HttpResponse:
     pending = load_pending(request)
     if pending is None:
         return redirect("accounts:login")
+    if pending.user.must_change_password:
+        return redirect("accounts:new-password")
 
     device = enrolment.confirmed_device(pending.user)
     if device is None:
@@ -153,6 +157,8 @@ def enrol_step(request: HttpRequest) -> HttpResponse:
     pending = load_pending(request)
     if pending is None:
         return redirect("accounts:login")
+    if pending.user.must_change_password:
+        return redirect("accounts:new-password")
 
     if enrolment.confirmed_device(pending.user) is not None:
         return redirect("accounts:code")

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_http_methods
 from accounts.creation import create_user
 from accounts.decorators import admin_required
 from accounts.enrolment import confirmed_device
-from accounts.forms import UserCreateForm
+from accounts.forms import UserCreateOrInviteForm
+from accounts.invitations import pending_invitation
 from accounts.models import User
 from accounts.pagination import lookahead_page
+from accounts.views.user_admin import send_invitation
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @admin_required
 @require_http_methods(["GET", "POST"])
 def user_create(request: HttpRequest) -> HttpResponse:
-    form = UserCreateForm(request.POST if request.method == "POST" else None)
+    """Create a user with a password they must replace, or invite them to choose one."""
+    form = UserCreateOrInviteForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         user = create_user(
@@ -65,13 +68,20 @@ def user_create(request: HttpRequest) -> HttpResponse:
             email=data["email"],
             full_name=data["full_name"],
             role=data["role"],
-            password=data["password1"],
+            password=None if form.invites else data["password1"],
+            must_change_password=not form.invites,
             created_by=request.user,
             request=request,
         )
+        if form.invites:
+            return send_invitation(request, user)
+
         messages.success(
             request,
-            _("User %(username)s is created. They set up their authenticator app at first sign-in.")
+            _(
+                "User %(username)s is created. At first sign-in they choose a new password "
+                "and set up their authenticator app."
+            )
             % {"username": user.username},
         )
         return redirect("users:detail", pk=user.pk)
@@ -84,5 +94,10 @@ def user_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = get_object_or_404(User, pk=pk)
-    context = {"account": account, "device": confirmed_device(account)}
+    context = {
+        "account": account,
+        "device": confirmed_device(account),
+        "has_password": account.has_usable_password(),
+        "invitation": pending_invitation(account),
+    }
     return render(request, "users/detail.html", context)
