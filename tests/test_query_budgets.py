@@ -41,7 +41,7 @@ PAGES = [
     ("admin", "users:me", ""),
     ("admin", "audit:list", ""),
     ("admin", "audit:list", "?page=2"),
-    ("admin", "audit:list", "?username=many"),
+    ("admin", "audit:list", "?username=few"),
     ("admin", "admin:index", ""),
     ("admin", "admin:accounts_user_changelist", ""),
 ]
