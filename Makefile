@@ -21,6 +21,15 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@
 
+# axe-core for the accessibility checks of the browser tests. Without npm the
+# browser tests that need it are skipped (and fail in CI).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else \
+		echo "npm not found: install Node.js and npm (sudo apt-get install npm) for the accessibility tests."; \
+	fi
+
 # Development mode unless DJANGO_DEBUG is set: debug pages and a local key.
 run: export DJANGO_DEBUG ?= 1
 run: $(VENV)/.runtime
@@ -37,7 +46,7 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 
 test: export DJANGO_DEBUG ?= 1
-test: lint
+test: lint node_modules/.installed
 	$(PY) -m pytest
 
 $(VENV)/.bench: requirements-bench.txt $(VENV)/.runtime
@@ -57,4 +66,4 @@ test-postgres: $(VENV)/.dev
 	$(PY) -m pytest
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules staticfiles test-artifacts .pytest_cache .ruff_cache

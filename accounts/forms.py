@@ -23,7 +23,17 @@ class PasswordStepForm(AuthenticationForm):
 
     The error for an unknown user, a wrong password and an inactive account
     is the same message, so the form does not reveal which accounts exist.
+    Django's own message says both fields may be case-sensitive, but
+    usernames here match in any letter case.
     """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The username or password is not correct. Passwords are case-sensitive; "
+            "usernames are not."
+        ),
+    }
 
     password = forms.CharField(
         label=_("Password"),

@@ -1,5 +1,6 @@
 """Data and invariants of the accounts app."""
 
+import hmac
 import secrets
 import time
 
@@ -8,11 +9,12 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Value
 from django.db.models.functions import Lower
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 
-from accounts import encryption
+from accounts import encryption, recovery_codes
 
 
 class Role(models.TextChoices):
@@ -65,6 +67,12 @@ class User(AbstractUser):
         help_text=_("Set when an admin chose the password: the user picks a new one at sign-in."),
     )
 
+    # Part of the session auth hash, like the password: raising it ends every
+    # session of the user except the one that calls update_session_auth_hash().
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    # Part of every trusted-browser cookie: raising it voids all of them.
+    trusted_browser_generation = models.PositiveIntegerField(default=0, editable=False)
+
     objects = AccountManager()
 
     REQUIRED_FIELDS = ["email"]
@@ -96,6 +104,23 @@ class User(AbstractUser):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email)
+
+    def get_session_auth_hash(self) -> str:
+        """Return an HMAC of the password hash and ``session_generation``.
+
+        Django compares it with the copy in each session on every request, so
+        a new password or a raised generation signs out all other sessions.
+        """
+        return self.session_auth_hash_with()
+
+    def get_session_auth_fallback_hash(self):
+        for fallback_secret in settings.SECRET_KEY_FALLBACKS:
+            yield self.session_auth_hash_with(secret=fallback_secret)
+
+    def session_auth_hash_with(self, secret: str | None = None) -> str:
+        key_salt = "accounts.User.get_session_auth_hash"
+        value = f"{self.password}\n{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
 
 class FirstAdminToken(models.Model):
@@ -229,6 +254,89 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
         return settings.OTP_TOTP_THROTTLE_FACTOR
 
 
+class RecoveryCodeDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A user's set of single-use recovery codes, for when the authenticator is lost.
+
+    Each user has at most one. The codes are ``RecoveryCode`` rows holding
+    only an HMAC of each code under this device's ``salt``, so the database
+    never contains a code that could be typed in. A new set replaces the salt
+    and all rows but keeps the device, so sessions verified by it stay valid.
+    Failures are throttled on this device, apart from the TOTP device.
+    """
+
+    salt = models.CharField(max_length=64, editable=False)
+    generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery code set")
+        verbose_name_plural = _("recovery code sets")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], name="accounts_recovery_device_one_per_user"),
+        ]
+
+    def verify_token(self, token) -> bool:
+        """Accept ``token`` if it is one of the unused codes, and use it up.
+
+        Callers go through ``django_otp.verify_token`` (see
+        ``accounts.recovery.use_code``), which loads this row for update
+        inside a transaction.
+        """
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+
+        code = recovery_codes.normalize_code(token) if isinstance(token, str) else None
+        if code is None or not self.consume(code):
+            self.throttle_increment(commit=True)
+            return False
+
+        self.throttle_reset(commit=False)
+        self.set_last_used_timestamp(commit=False)
+        self.save()
+        return True
+
+    def consume(self, code: str) -> bool:
+        """Delete the row of the compact ``code``; return True if this call deleted it.
+
+        SECURITY: the digests are compared with ``hmac.compare_digest`` over
+        every row, and the row is then removed with one DELETE whose row
+        count decides. When two requests submit the same code at once, only
+        the one whose DELETE removed the row succeeds.
+        """
+        submitted = recovery_codes.digest(self.salt, code)
+        match = None
+        for pk, stored in self.codes.values_list("pk", "digest"):
+            if hmac.compare_digest(stored, submitted):
+                match = pk
+
+        if match is None:
+            return False
+        deleted, _per_model = RecoveryCode.objects.filter(pk=match, device=self).delete()
+        return deleted == 1
+
+    def get_throttle_factor(self) -> int:
+        return settings.OTP_RECOVERY_CODE_THROTTLE_FACTOR
+
+
+class RecoveryCode(models.Model):
+    """One unused recovery code, stored as its HMAC digest only."""
+
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["device", "digest"], name="accounts_recovery_code_unique_digest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"recovery code {self.pk} of device {self.device_id}"
+
+
 class EventType(models.TextChoices):
     """Kinds of security event recorded in the audit log."""
 
@@ -258,6 +366,8 @@ class EventType(models.TextChoices):
     REAUTHENTICATED = "reauthenticated", _("Re-authenticated")
     ACCESS_DENIED = "access_denied", _("Access denied (403)")
     SESSIONS_ENDED = "sessions_ended", _("Other sessions signed out")
+    BROWSER_TRUSTED = "browser_trusted", _("Browser trusted")
+    TRUSTED_BROWSERS_FORGOTTEN = "trusted_browsers_forgotten", _("Trusted browsers forgotten")
 
 
 class AuthEvent(models.Model):

@@ -116,8 +116,10 @@ def clear(request: HttpRequest) -> None:
         request.session.pop(key, None)
 
 
-def complete(request: HttpRequest, pending: PendingSignin, device: Device) -> None:
-    """Log the user in after a valid code from ``device``.
+def complete(
+    request: HttpRequest, pending: PendingSignin, device: Device, trusted: bool = False
+) -> None:
+    """Log the user in after a valid code from ``device``, or from a browser trusted for it.
 
     Django's ``login()`` rotates the session key a second time; django-otp's
     ``login()`` marks the session as verified by ``device``.
@@ -126,9 +128,8 @@ def complete(request: HttpRequest, pending: PendingSignin, device: Device) -> No
     auth_login(request, pending.user, backend=pending.backend)
     otp_login(request, device)
 
-    audit.record(
-        EventType.SIGNIN_SUCCEEDED, request, user=pending.user, detail=device.persistent_id
-    )
+    detail = f"{device.persistent_id}, trusted browser" if trusted else device.persistent_id
+    audit.record(EventType.SIGNIN_SUCCEEDED, request, user=pending.user, detail=detail)
 
 
 def safe_next_url(request: HttpRequest, candidate: str | None) -> str:

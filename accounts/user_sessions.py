@@ -11,7 +11,9 @@ import logging
 import time
 from datetime import UTC, datetime
 
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.sessions.models import Session
+from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -123,13 +125,27 @@ def active_sessions(user: User) -> list[UserSession]:
 
 
 def end_other_sessions(request: HttpRequest) -> int:
-    """Sign the user out everywhere but in this request's session; return how many ended."""
+    """Sign the user out everywhere but in this request's session; return how many ended.
+
+    The sessions listed here are deleted at once. Raising ``session_generation``
+    also changes the user's session auth hash, so a session missing from this
+    list is signed out on its next request too. This session takes the new
+    hash and a new key, and its row follows the key.
+    """
     user = request.user
-    others = UserSession.objects.filter(user=user).exclude(session_key=request.session.session_key)
+    current_key = request.session.session_key
+    others = UserSession.objects.filter(user=user).exclude(session_key=current_key)
     keys = list(others.values_list("session_key", flat=True))
 
     Session.objects.filter(session_key__in=keys).delete()
     others.delete()
+
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
+    user.refresh_from_db(fields=["session_generation"])
+    update_session_auth_hash(request, user)
+    UserSession.objects.filter(session_key=current_key).update(
+        session_key=request.session.session_key
+    )
 
     audit.record(EventType.SESSIONS_ENDED, request, user=user, detail=f"{len(keys)} ended")
     return len(keys)
@@ -139,15 +155,16 @@ def end_sessions(user: User) -> int:
     """Delete every signed-in session of ``user`` and return how many there were.
 
     Used when an admin deactivates the user or resets their two-factor
-    sign-in. A session whose key was rotated after sign-in gets its row back
-    at its next request (``touch``), and until then it still stops at that
-    request: Django rejects inactive users, and ``RequireVerifiedSessionMiddleware``
-    ends sessions whose device is gone.
+    sign-in. Raising ``session_generation`` also changes the user's session
+    auth hash, so a session without a row here (its key was rotated after
+    sign-in) is signed out at its next request too.
     """
     rows = UserSession.objects.filter(user=user)
     keys = list(rows.values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
     rows.delete()
+
+    User.objects.filter(pk=user.pk).update(session_generation=F("session_generation") + 1)
 
     logger.info("Ended %d session(s) of user %s.", len(keys), user.pk)
     return len(keys)

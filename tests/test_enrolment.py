@@ -82,10 +82,11 @@ def test_valid_code_confirms_and_signs_in(client, clock):
     response = submit_code(client, code_for(device), step="accounts:enrol")
 
     device.refresh_from_db()
-    assert response.status_code == 302
-    assert response.url == reverse("users:me")
+    assert response.status_code == 200
+    assert b"Your recovery codes" in response.content
     assert device.confirmed
     assert client.session[SESSION_KEY] == str(user.pk)
+    assert client.get(reverse("users:me")).status_code == 200
 
 
 def test_wrong_code_shows_same_secret(client, clock):

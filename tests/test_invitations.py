@@ -95,10 +95,11 @@ def test_accept_sets_password_then_enrols(clock, admin_client):
     assert client.get(reverse("users:me")).status_code == 302
     assert AuthEvent.objects.filter(event_type=EventType.INVITATION_ACCEPTED, user=bob).exists()
 
-    # Enrolment with a valid code signs the user in.
+    # Enrolment with a valid code signs the user in and shows recovery codes.
     client.get(reverse("accounts:enrol"))
     response = submit_code(client, code_for(device_of(bob, confirmed=False)), "accounts:enrol")
-    assert response.status_code == 302
+    assert response.status_code == 200
+    assert b"Your recovery codes" in response.content
     assert client.get(reverse("users:me")).status_code == 200
 
 

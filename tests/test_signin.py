@@ -55,7 +55,7 @@ def test_wrong_password_is_rejected(client, user):
     response = submit_password(client, "alice", "not the password at all")
 
     assert response.status_code == 200
-    assert b"Please enter a correct username and password" in response.content
+    assert b"The username or password is not correct" in response.content
     assert signin.PENDING_USER_ID not in client.session
 
 
@@ -63,7 +63,7 @@ def test_unknown_user_gets_same_message(client, db):
     response = submit_password(client, "nobody", "not the password at all")
 
     assert response.status_code == 200
-    assert b"Please enter a correct username and password" in response.content
+    assert b"The username or password is not correct" in response.content
 
 
 def test_inactive_user_cannot_start(client, clock):

@@ -279,6 +279,17 @@ EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", default=10)
 # in seconds (1, 2, 4, 8, ... seconds after consecutive failures).
 OTP_TOTP_ISSUER = SITE_NAME
 OTP_TOTP_THROTTLE_FACTOR = 1
+# The same back-off for recovery codes, counted on the recovery code device
+# apart from the TOTP device.
+OTP_RECOVERY_CODE_THROTTLE_FACTOR = 1
+
+# Seconds after entering the password and a code (at sign-in or on the
+# re-authentication page) during which the password, email, authenticator and
+# recovery codes can be changed without entering them again.
+REAUTHENTICATION_SECONDS = env_int("REAUTHENTICATION_SECONDS", default=300)
+
+# Days a browser stays trusted after "Don't ask for a code on this browser".
+TRUSTED_BROWSER_DAYS = env_int("TRUSTED_BROWSER_DAYS", default=30)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

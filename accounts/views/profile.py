@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from accounts import audit
+from accounts import audit, reauthentication, recovery
 from accounts.enrolment import confirmed_device
 from accounts.forms import ProfileForm
 from accounts.models import EventType
 from accounts.user_sessions import active_sessions
+from accounts.views.recovery_codes import SHOWING
 
 
 @never_cache
@@ -22,6 +23,8 @@ def profile(request: HttpRequest) -> HttpResponse:
     context = {
         "account": request.user,
         "device": confirmed_device(request.user),
+        "recovery_codes_left": recovery.remaining_count(request.user),
+        "recovery_codes_unconfirmed": SHOWING in request.session,
         "sessions": active_sessions(request.user),
     }
     return render(request, "users/profile.html", context)
@@ -34,11 +37,19 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
     """Edit the signed-in user's full name and email.
 
     The form lists only those two fields, so a posted ``role``, ``username``
-    or ``is_staff`` is ignored.
+    or ``is_staff`` is ignored. A new email address needs a recent
+    re-authentication, because it is where security notices go; the form
+    comes back filled in after it.
     """
     user = request.user
-    form = ProfileForm(request.POST if request.method == "POST" else None, instance=user)
+    if request.method == "POST":
+        form = ProfileForm(request.POST, instance=user)
+    else:
+        form = ProfileForm(instance=user, initial=reauthentication.restored_form_data(request))
+
     if form.is_bound and form.is_valid():
+        if "email" in form.changed_data and not reauthentication.is_recent(request):
+            return reauthentication.redirect_to_reauthenticate(request)
         form.save()
         record_profile_change(request, user, form.changed_data)
         messages.success(request, _("Your profile is saved."))

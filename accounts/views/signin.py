@@ -2,7 +2,9 @@
 
 The flow is: ``password_step`` starts a pending sign-in, then ``code_step``
 (for users with a confirmed device) or ``enrol_step`` (for users without one)
-checks a code and completes the sign-in. Each view is thin: the state lives in
+checks a code and completes the sign-in. A browser the user trusted skips the
+code step, and ``recovery_step`` (in ``recovery_signin``) takes a recovery code
+in place of a TOTP code. Each view is thin: the state lives in
 ``accounts.signin`` and the checks in ``accounts.verification``.
 """
 
@@ -20,10 +22,12 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from accounts import audit, enrolment, signin
+from accounts import audit, enrolment, reauthentication, recovery, signin, trusted_browsers
 from accounts.forms import CodeForm, PasswordStepForm
 from accounts.models import EventType, TOTPDevice
+from accounts.security_forms import CodeStepForm
 from accounts.verification import Outcome, throttle_wait_seconds, verify_code
+from accounts.views.recovery_codes import show_new_codes
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +55,13 @@ def password_step(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         user = form.get_user()
         signin.begin(request, user, next_url)
-        return redirect(next_step_for(user))
+        step = next_step_for(user)
+        # A trusted browser replaces only the code step, never a required
+        # new password or enrolment.
+        device = trusted_browsers.trusted_device(request, user) if step == "accounts:code" else None
+        if device is not None:
+            return finish(request, signin.get_pending(request), device, trusted=True)
+        return redirect(step)
 
     if form.is_bound:
         username = str(request.POST.get("username", ""))
@@ -78,8 +88,17 @@ def load_pending(request: HttpRequest) -> signin.PendingSignin | None:
     return pending
 
 
-def finish(request: HttpRequest, pending: signin.PendingSignin, device: TOTPDevice) -> HttpResponse:
-    signin.complete(request, pending, device)
+def finish(
+    request: HttpRequest, pending: signin.PendingSignin, device: TOTPDevice, trusted: bool = False
+) -> HttpResponse:
+    """Complete the sign-in and go on to the ``next`` URL or the profile.
+
+    Only a sign-in with a code counts as a re-authentication; one that a
+    trusted browser let skip the code step does not.
+    """
+    signin.complete(request, pending, device, trusted=trusted)
+    if not trusted:
+        reauthentication.record(request)
     return redirect(pending.next_url or resolve_url(settings.LOGIN_REDIRECT_URL))
 
 
@@ -140,11 +159,19 @@ def code_step(request: HttpRequest) -> HttpResponse:
     if device is None:
         return redirect("accounts:enrol")
 
-    form = CodeForm(request.POST if request.method == "POST" else None)
+    form = CodeStepForm(request.POST if request.method == "POST" else None)
     if form.is_bound and check_code(request, form, device) is Outcome.ACCEPTED:
-        return finish(request, pending, device)
+        response = finish(request, pending, device)
+        if form.cleaned_data["trust_browser"] and trusted_browsers.may_trust(pending.user):
+            trusted_browsers.remember(response, pending.user, device)
+            audit.record(EventType.BROWSER_TRUSTED, request, user=pending.user)
+        return response
 
-    context = {"form": form, "wait_seconds": throttle_wait_seconds(device)}
+    context = {
+        "form": form,
+        "wait_seconds": throttle_wait_seconds(device),
+        "offer_trust": trusted_browsers.may_trust(pending.user),
+    }
     return render(request, "accounts/code.html", context)
 
 
@@ -153,7 +180,11 @@ def code_step(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def enrol_step(request: HttpRequest) -> HttpResponse:
-    """Second step for users without a device: scan the QR code, confirm a code."""
+    """Second step for users without a device: scan the QR code, confirm a code.
+
+    A confirmed code signs the user in and the response shows their new
+    recovery codes, once, before they continue to the ``next`` URL.
+    """
     pending = load_pending(request)
     if pending is None:
         return redirect("accounts:login")
@@ -169,7 +200,12 @@ def enrol_step(request: HttpRequest) -> HttpResponse:
         enrolment.confirm(device)
         audit.record(EventType.ENROLLED, request, user=pending.user, detail=device.persistent_id)
         messages.success(request, _("Your authenticator app is set up."))
-        return finish(request, pending, device)
+        signin.complete(request, pending, device)
+        reauthentication.record(request)
+
+        codes = recovery.issue_set(pending.user)
+        audit.record(EventType.RECOVERY_CODES_GENERATED, request, user=pending.user)
+        return show_new_codes(request, codes, pending.next_url)
 
     return render(request, "accounts/enrol.html", enrolment_context(device, form))
 
