@@ -6,7 +6,7 @@ PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test lint format check-python clean
+.PHONY: run test test-postgres bench lint format check-python clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' || \
@@ -47,6 +47,22 @@ format: $(VENV)/.dev
 
 test: export DJANGO_DEBUG ?= 1
 test: lint node_modules/.installed
+	$(PY) -m pytest
+
+$(VENV)/.bench: requirements-bench.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-bench.txt
+	touch $@
+
+# Load benchmark on 127.0.0.1; writes docs/benchmarks.md. See bench/run.py.
+bench: $(VENV)/.bench
+	$(PY) -m bench.run
+
+# The test suite again, against the PostgreSQL database that DATABASE_URL
+# names. Its role must be allowed to create the test database.
+test-postgres: export DJANGO_DEBUG ?= 1
+test-postgres: $(VENV)/.dev
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; \
+		*) echo "Set DATABASE_URL=postgres://USER:PASSWORD@127.0.0.1:5432/NAME to run this."; exit 1;; esac
 	$(PY) -m pytest
 
 clean:

@@ -92,7 +92,8 @@ def qr_svg(data: str, title: str) -> SafeString:
     """Render ``data`` as an inline SVG QR code with an accessible title.
 
     The SVG is drawn from the module matrix as one path on a white square, so
-    it scans in dark mode too and needs no style attribute.
+    it scans in dark mode too and needs no style attribute. Each horizontal
+    run of dark modules is one rectangle, which keeps the page small.
     """
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=4)
     code.add_data(data)
@@ -102,9 +103,8 @@ def qr_svg(data: str, title: str) -> SafeString:
 
     runs = []
     for y, row in enumerate(matrix):
-        for x, dark in enumerate(row):
-            if dark:
-                runs.append(f"M{x},{y}h1v1h-1z")
+        for x, length in dark_runs(row):
+            runs.append(f"M{x},{y}h{length}v1h-{length}z")
 
     svg = format_html(
         '<svg class="qr-code" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {0} {0}" '
@@ -117,3 +117,16 @@ def qr_svg(data: str, title: str) -> SafeString:
         "".join(runs),
     )
     return svg
+
+
+def dark_runs(row: list[bool]) -> list[tuple[int, int]]:
+    """Return ``(start, length)`` of each run of consecutive dark modules in ``row``."""
+    runs = []
+    start = None
+    for x, dark in enumerate([*row, False]):
+        if dark and start is None:
+            start = x
+        elif not dark and start is not None:
+            runs.append((start, x - start))
+            start = None
+    return runs

@@ -10,7 +10,7 @@ BROWSERS = [
     ("Edge", re.compile(r"\bEdg(e|A|iOS)?/")),
     ("Opera", re.compile(r"\bOPR/|\bOpera\b")),
     ("Firefox", re.compile(r"\bFirefox/|\bFxiOS/")),
-    ("Chrome", re.compile(r"\bChrome/|\bCriOS/|\bChromium/")),
+    ("Chrome", re.compile(r"(\b|Headless)Chrome/|\bCriOS/|\bChromium/")),
     ("Safari", re.compile(r"\bSafari/")),
     ("curl", re.compile(r"^curl/")),
 ]

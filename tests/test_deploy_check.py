@@ -47,9 +47,15 @@ def test_production_settings_pass_deploy_check():
 
 
 def test_plain_http_switch_fails_deploy_check():
-    result = deploy_check(DJANGO_HTTPS="0")
+    result = deploy_check(DJANGO_HTTPS="0", DJANGO_ALLOWED_HOSTS="127.0.0.1")
     assert result.returncode != 0
     assert "security.W008" in result.stderr + result.stdout
+
+
+def test_plain_http_switch_refused_on_public_host():
+    result = deploy_check(DJANGO_HTTPS="0")
+    assert result.returncode != 0
+    assert "DJANGO_HTTPS=0 is allowed only" in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -64,7 +70,10 @@ def test_plain_http_switch_fails_deploy_check():
             {"DJANGO_SECURE_PROXY_SSL_HEADER": "1"},
             "'SECURE_PROXY_SSL_HEADER': ('HTTP_X_FORWARDED_PROTO', 'https')",
         ),
-        ({"DJANGO_HTTPS": "0"}, "'SECURE_SSL_REDIRECT': False"),
+        (
+            {"DJANGO_HTTPS": "0", "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost"},
+            "'SECURE_SSL_REDIRECT': False",
+        ),
         ({}, "'SECURE_SSL_REDIRECT': True"),
         ({}, "'SESSION_COOKIE_SECURE': True"),
     ],

@@ -34,12 +34,12 @@ def shown_secret(html: str) -> str:
 
 
 def svg_to_image(svg: str, scale: int = 8) -> Image.Image:
-    """Rasterize the site's QR SVG: unit squares drawn as ``Mx,yh1v1h-1z``."""
+    """Rasterize the site's QR SVG: runs of modules drawn as ``Mx,yhNv1h-Nz``."""
     size = int(re.search(r'viewBox="0 0 (\d+) \d+"', svg).group(1))
     image = Image.new("L", (size * scale, size * scale), 255)
-    for x, y in re.findall(r"M(\d+),(\d+)h1v1h-1z", svg):
+    for x, y, length in re.findall(r"M(\d+),(\d+)h(\d+)v1h-\3z", svg):
         left, top = int(x) * scale, int(y) * scale
-        image.paste(0, (left, top, left + scale, top + scale))
+        image.paste(0, (left, top, left + int(length) * scale, top + scale))
     return image
 
 

@@ -182,6 +182,11 @@ def test_stale_rows_not_listed(alice, clock):
             "Chrome/126.0.0.0 Mobile Safari/537.36",
             "Chrome on Android",
         ),
+        (
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+            "HeadlessChrome/156.0.0.0 Safari/537.36",
+            "Chrome on Linux",
+        ),
         ("curl/8.5.0", "curl"),
         ("", "Unknown browser"),
         ("\x00\n<script>", "Unknown browser"),

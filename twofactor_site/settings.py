@@ -207,8 +207,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# The first hasher hashes new passwords; the others only verify old hashes,
+# which Django then rehashes with the first at the next sign-in. Django's own
+# Argon2PasswordHasher is left out because it has the same algorithm name.
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.SiteArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
@@ -301,6 +304,13 @@ CSRF_FAILURE_VIEW = "accounts.views.errors.csrf_failure"
 # HSTS together, for a production-mode server on plain HTTP on localhost
 # (benchmarks); never use it on a public address.
 HTTPS = env_bool("DJANGO_HTTPS", default=not DEBUG)
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]"}
+if not DEBUG and not HTTPS and not set(ALLOWED_HOSTS) <= LOOPBACK_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_HTTPS=0 is allowed only when DJANGO_ALLOWED_HOSTS lists loopback "
+        "hosts alone (127.0.0.1, localhost, [::1]): on any other host, session "
+        "cookies would travel over plain HTTP."
+    )
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS

@@ -19,6 +19,7 @@ from accounts.enrolment import confirmed_device
 from accounts.forms import UserCreateOrInviteForm
 from accounts.invitations import pending_invitation
 from accounts.models import User
+from accounts.pagination import lookahead_page
 from accounts.views.user_admin import send_invitation
 
 logger = logging.getLogger(__name__)
@@ -43,8 +44,13 @@ def user_list(request: HttpRequest) -> HttpResponse:
         users = users.filter(
             Q(username__icontains=query) | Q(email__icontains=query) | Q(full_name__icontains=query)
         )
-
-    page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
+        # A search is paged without a COUNT, which would read every row.
+        # NOTE: a term that few users match still reads every row, because a
+        # B-tree index cannot serve LIKE '%term%'. A trigram index (pg_trgm on
+        # PostgreSQL, an FTS5 trigram table on SQLite) would be needed there.
+        page = lookahead_page(users, request.GET.get("page"), USERS_PER_PAGE)
+    else:
+        page = Paginator(users, USERS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "users/list.html", {"page": page, "query": query})
 
 
