@@ -39,7 +39,7 @@ def confirm(device: TOTPDevice) -> None:
     """Mark ``device`` confirmed and remove the user's other TOTP devices.
 
     Called only after the device accepted a code, so ``last_t`` already
-    holds that code's time step and the code cannot sign in again.
+    contains that code's time step and the code cannot sign in again.
     """
     device.confirmed = True
     device.save(update_fields=["confirmed"])
