@@ -139,6 +139,20 @@ def test_throttle_message_says_how_long_to_wait(client, user, clock):
     assert b"Wait 4 seconds before the next try" in response.content
 
 
+def test_throttled_code_is_not_called_wrong(client, user, clock):
+    submit_password(client, "alice")
+    good = code_for(device_of(user))
+    submit_code(client, f"{(int(good) + 1) % 1_000_000:06d}")
+
+    response = submit_code(client, good)
+
+    assert response.status_code == 200
+    assert b"not checked because of earlier wrong codes" in response.content
+    assert b"That code is not valid" not in response.content
+    assert b"Wait 1 second before the next try" in response.content
+    assert SESSION_KEY not in client.session
+
+
 def test_throttle_lifts_after_waiting(client, user, clock):
     submit_password(client, "alice")
     device = device_of(user)

@@ -105,7 +105,10 @@ def finish(
 def rejection_message(outcome: Outcome, device: TOTPDevice) -> str:
     """Return the message for a code that was not accepted."""
     wait = throttle_wait_seconds(device)
-    if outcome is Outcome.REPLAYED:
+    if outcome is Outcome.THROTTLED:
+        # The code was not checked, so it must not be called wrong.
+        text = _("The code was not checked because of earlier wrong codes.")
+    elif outcome is Outcome.REPLAYED:
         text = _("That code was already used. Wait for the next code in your app.")
     else:
         text = _("That code is not valid. Check the code in your authenticator app.")
