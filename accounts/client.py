@@ -17,7 +17,7 @@ def client_address(request: HttpRequest) -> str:
     SECURITY: X-Forwarded-For is trusted only for as many hops as there are
     proxies in front of the site (``TRUSTED_PROXY_COUNT``). Each proxy appends
     the address it saw, so the client is the entry that many places from the
-    right; anything further left was written by the client and may be forged.
+    right. Anything further left was written by the client and may be forged.
     """
     remote = request.META.get("REMOTE_ADDR", "")
     proxies = settings.TRUSTED_PROXY_COUNT

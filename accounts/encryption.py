@@ -1,9 +1,9 @@
 """Encryption of TOTP secrets at rest, with key rotation.
 
 Secrets are encrypted with Fernet (AES-128-CBC with HMAC-SHA256) under the
-keys in ``settings.TOTP_ENCRYPTION_KEYS``. The first key encrypts; every key
-decrypts, so a new key can be put first while old ciphertexts still open, and
-``rotate_totp_keys`` then re-encrypts them under the new key.
+keys in ``settings.TOTP_ENCRYPTION_KEYS``. The first key encrypts and every
+key decrypts. So a new key can be put first while old ciphertexts still
+open, and ``rotate_totp_keys`` then re-encrypts them under the new key.
 """
 
 from functools import cache
@@ -23,8 +23,9 @@ def keyring(keys: tuple[str, ...]) -> MultiFernet:
         return MultiFernet([Fernet(key) for key in keys])
     except ValueError as error:
         raise ImproperlyConfigured(
-            "DJANGO_TOTP_ENCRYPTION_KEYS holds a key that is not a Fernet key "
-            "(32 url-safe base64-encoded bytes)."
+            "DJANGO_TOTP_ENCRYPTION_KEYS contains an invalid key: each key must be "
+            "a Fernet key (32 url-safe base64-encoded bytes). Generate one with "
+            "'python manage.py generate_totp_key'."
         ) from error
 
 

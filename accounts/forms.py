@@ -23,7 +23,7 @@ class PasswordStepForm(AuthenticationForm):
 
     The error for an unknown user, a wrong password and an inactive account
     is the same message, so the form does not reveal which accounts exist.
-    Django's own message says both fields may be case-sensitive, but
+    Django's own message calls both fields case-sensitive, but
     usernames here match in any letter case.
     """
 

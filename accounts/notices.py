@@ -1,6 +1,6 @@
 """Emails that tell a user about a change to how they sign in.
 
-Each notice says what happened, when and from which address, and what to do
+Each notice states what happened, when and from which address, and what to do
 if it was not the user. No notice contains a password, code or secret.
 A notice that cannot be sent is logged and does not undo the change.
 """

@@ -1,6 +1,6 @@
 """Limits on password guessing, built on django-axes with its state in the database.
 
-Every password check goes through Django's ``authenticate()``, so axes sees
+Every password check goes through Django's ``authenticate()``, so axes receives
 each failure through the ``user_login_failed`` signal and counts it twice:
 once for the username and once for the client address. When either count
 reaches ``PASSWORD_FAILURE_LIMIT``, that username or address is locked out:
@@ -215,8 +215,8 @@ def check_password(request: HttpRequest, user: User, password: str) -> PasswordC
 
     Use this on every form that requests the signed-in user's password
     (re-authentication, password change). A failure counts against the
-    user's username and the client address like a failed sign-in; while
-    either is locked out the password is not compared at all. When the
+    user's username and the client address like a failed sign-in. While
+    either is locked out, the password is not compared at all. When the
     result is LOCKED_OUT, AxesMiddleware replaces the view's response with
     the lockout page.
     """

@@ -61,7 +61,7 @@ def verify_code(device: TOTPDevice, code: str) -> Outcome:
     SECURITY: django-otp reloads the device inside a transaction before it
     compares the code and updates ``last_t``. The site's SQLite transactions
     start with BEGIN IMMEDIATE, so two requests with the same code are
-    serialized and the second sees the first one's ``last_t``; PostgreSQL
+    serialized and the second reads the first one's ``last_t``; PostgreSQL
     gets the same from ``select_for_update``. A code is therefore accepted
     at most once, including the code that confirmed enrolment.
     """

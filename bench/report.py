@@ -113,7 +113,7 @@ def signin_section(argon2_seconds: float, argon2_cpu_seconds: float, phases: dic
     return lines
 
 
-# Why the sign-in rate stays below the Argon2 floor. The facts come from a
+# Reasons the sign-in rate stays below the Argon2 floor. The facts come from a
 # cProfile run on 2026-12-04, on the 2-core machine of the figures above, of
 # 20 full sign-ins through Django's test client (five requests each). It
 # spent 71% of its CPU time in argon2_verify and issued 82 SQL queries per

@@ -94,7 +94,7 @@ class StepClock:
     """Real time for the test process, moved forward only when a test must.
 
     The first move starts a ticking time-machine travel, later moves shift
-    it. The live server runs in a thread of the same process, so it sees the
+    it. The live server runs in a thread of the same process, so it reads the
     same time as the test.
     """
 

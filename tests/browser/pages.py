@@ -151,7 +151,7 @@ class Site:
     def confirm_enrolment(self, account: Account) -> None:
         """On the enrolment page, scan the QR code and confirm its first code.
 
-        The site answers with the page of new recovery codes.
+        The site responds with the page of new recovery codes.
         """
         expect(self.page).to_have_url(self.url("accounts:enrol"))
         account.authenticator = self.scan_qr_code()
@@ -194,7 +194,7 @@ class Site:
     # Re-authentication
 
     def reauthenticate(self, account: Account) -> None:
-        """On the page that asks again, enter the password and a current code."""
+        """On the re-authentication page, enter the password and a current code."""
         expect(self.page).to_have_url(re.compile(re.escape(self.url("users:reauthenticate"))))
         assert account.authenticator is not None, "the account has no authenticator app"
         code = self.clock.unused_code(account.authenticator, account.user)
